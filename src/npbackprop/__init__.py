@@ -1,0 +1,45 @@
+"""npbackprop: backpropagation in NumPy with the 1/m convention as an explicit switch.
+
+Modules (each one concept, as the book presents them):
+
+* :mod:`npbackprop.conventions` — ``"deferred"``, ``"absorbed"``, ``"sum"``: where 1/m goes.
+* :mod:`npbackprop.activations`, :mod:`npbackprop.losses` — g, g', and the canonical losses.
+* :mod:`npbackprop.two_layer` — the course's one-hidden-layer network, one line per equation.
+* :mod:`npbackprop.network` — L layers, the course's step functions, any output/loss pair.
+* :mod:`npbackprop.gradcheck` — centred differences and the relative-error check.
+* :mod:`npbackprop.datasets` — the planar "flower", spirals, moons.
+* :mod:`npbackprop.training` — gradient descent in any convention.
+
+Examples
+--------
+>>> import npbackprop as nb
+>>> nb.CONVENTIONS
+('deferred', 'absorbed', 'sum')
+"""
+
+from npbackprop import (
+    activations,
+    conventions,
+    datasets,
+    gradcheck,
+    losses,
+    network,
+    training,
+    two_layer,
+)
+from npbackprop.conventions import CONVENTIONS
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CONVENTIONS",
+    "__version__",
+    "activations",
+    "conventions",
+    "datasets",
+    "gradcheck",
+    "losses",
+    "network",
+    "training",
+    "two_layer",
+]

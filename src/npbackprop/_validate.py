@@ -1,0 +1,169 @@
+"""Input checks shared by every public function.
+
+Each check raises ``ValueError`` with a message that says what was expected and what arrived,
+with shapes and values, in the style of scikit-learn. None of them copies or modifies its input
+unless it has to convert a non-array or an integer array to floating point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+
+def check_choice(value, valid: Iterable[str], what: str) -> str:
+    """Return ``value`` if it is one of ``valid``; else raise naming every valid choice."""
+    valid = tuple(valid)
+    if not isinstance(value, str) or value not in valid:
+        names = ", ".join(repr(v) for v in valid)
+        raise ValueError(f"unknown {what} {value!r}; expected one of {names}")
+    return value
+
+
+def as_array(x, name: str, ndim: int | None = 2) -> np.ndarray:
+    """``x`` as a finite, non-empty floating-point array with ``ndim`` dimensions.
+
+    Floating dtypes are kept (float16/32/64 in gives the same out); anything else numeric is
+    converted to float64. The input array itself is returned when no conversion is needed.
+    """
+    arr = np.asarray(x)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise ValueError(f"{name} must be a numeric array; got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(f"{name} must be real; got dtype {arr.dtype}")
+    if not np.issubdtype(arr.dtype, np.floating):
+        arr = arr.astype(np.float64)
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(
+            f"{name} must be a {ndim}-D array (features × examples, examples as columns); "
+            f"got {arr.ndim}-D with shape {arr.shape}"
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
+    finite = np.isfinite(arr)
+    if not finite.all():
+        bad = np.argwhere(~finite)
+        first = tuple(int(i) for i in bad[0])
+        raise ValueError(
+            f"{name} must be finite; got {len(bad)} NaN/Inf value(s), "
+            f"the first {arr[first]!r} at index {first} (shape {arr.shape})"
+        )
+    return arr
+
+
+def as_targets(Y, dtype: np.dtype) -> np.ndarray:
+    """Targets ``Y`` checked like :func:`as_array` and cast to the computation's ``dtype``.
+
+    Labels arrive as integers or float64 as often as not; casting them keeps a float32 network
+    in float32 (labels 0 and 1 are exact in every floating type).
+    """
+    Y = as_array(Y, "Y")
+    return Y if Y.dtype == dtype else Y.astype(dtype)
+
+
+def check_shape(arr: np.ndarray, expected: tuple, name: str, why: str = "") -> None:
+    """Raise if ``arr.shape != expected``; ``why`` says where the expectation comes from."""
+    if arr.shape != tuple(expected):
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name} must have shape {tuple(expected)}{reason}; got {arr.shape}")
+
+
+def check_labels(Y: np.ndarray, output: str) -> None:
+    """Check that targets suit the loss paired with ``output``.
+
+    ``"sigmoid"`` (binary cross-entropy) needs labels in {0, 1}; ``"softmax"`` (cross-entropy)
+    needs one-hot columns; ``"identity"`` (squared error) takes any finite values.
+    """
+    if output == "sigmoid":
+        bad = (Y != 0) & (Y != 1)
+        if bad.any():
+            values = np.unique(Y[bad])[:5]
+            raise ValueError(
+                "Y for a sigmoid output (binary cross-entropy) must hold labels in {0, 1}; "
+                f"got {int(bad.sum())} other value(s), e.g. {values.tolist()}"
+            )
+    elif output == "softmax":
+        valid = ((Y == 0) | (Y == 1)).all(axis=0) & (Y.sum(axis=0) == 1)
+        if not valid.all():
+            col = int(np.argmin(valid))
+            raise ValueError(
+                "Y for a softmax output (cross-entropy) must be one-hot: each column a single 1 "
+                f"and zeros; got {int((~valid).sum())} other column(s), e.g. column {col} = "
+                f"{Y[:, col].tolist()}"
+            )
+
+
+def check_positive_int(value, name: str) -> int:
+    """``value`` as an int ≥ 1, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def check_probability(value, name: str) -> float:
+    """``value`` as a float in (0, 1], else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise ValueError(f"{name} must be a number in (0, 1]; got {value!r}")
+    if not 0.0 < float(value) <= 1.0:
+        raise ValueError(f"{name} must be in (0, 1]; got {value!r}")
+    return float(value)
+
+
+def check_nonnegative(value, name: str) -> float:
+    """``value`` as a finite float ≥ 0, else raise."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise ValueError(f"{name} must be a number >= 0; got {value!r}")
+    if not (np.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
+    return float(value)
+
+
+def check_params(params, n_x: int | None = None) -> tuple[list[int], dict]:
+    """Check a parameter dict ``W1, b1, …, WL, bL`` and return the layer sizes and the arrays.
+
+    ``W[l]`` must be (n_l, n_{l-1}) and ``b[l]`` (n_l, 1), consecutive layers must fit, and
+    ``n_x`` (the number of input features), when given, must match ``W1``.
+
+    Returns
+    -------
+    (layer_dims, arrays)
+        ``layer_dims = [n_0, n_1, …, n_L]`` and a new dict holding the checked arrays (the same
+        array objects when they were already floating point).
+    """
+    if not hasattr(params, "keys"):
+        raise ValueError(
+            f"params must be a dict with keys W1, b1, ...; got {type(params).__name__}"
+        )
+    n_layers = 0
+    while f"W{n_layers + 1}" in params:
+        n_layers += 1
+    if n_layers == 0:
+        raise ValueError(f"params must hold W1, b1, ...; got keys {sorted(params)}")
+    expected = {f"{p}{l}" for l in range(1, n_layers + 1) for p in "Wb"}
+    if set(params) != expected:
+        raise ValueError(
+            f"params for {n_layers} layer(s) must hold exactly {sorted(expected)}; "
+            f"missing {sorted(expected - set(params))}, unexpected {sorted(set(params) - expected)}"
+        )
+    arrays = {}
+    dims = [None]
+    for l in range(1, n_layers + 1):
+        W = arrays[f"W{l}"] = as_array(params[f"W{l}"], f"W{l}")
+        b = arrays[f"b{l}"] = as_array(params[f"b{l}"], f"b{l}")
+        if l > 1 and W.shape[1] != dims[-1]:
+            raise ValueError(
+                f"W{l} must have shape ({W.shape[0]}, {dims[-1]}) to follow W{l - 1} with "
+                f"{dims[-1]} rows; got {W.shape}"
+            )
+        dims[0] = dims[0] if l > 1 else W.shape[1]
+        check_shape(b, (W.shape[0], 1), f"b{l}", f"a column for the {W.shape[0]} rows of W{l}")
+        dims.append(W.shape[0])
+    if n_x is not None and dims[0] != n_x:
+        raise ValueError(
+            f"X has {n_x} features (rows) but W1 expects {dims[0]}: W1 has shape "
+            f"{arrays['W1'].shape}, X must have shape ({dims[0]}, m)"
+        )
+    return dims, arrays

@@ -1,0 +1,343 @@
+"""Activation functions ``g`` and their derivatives ``g'``, each derivative under its forward.
+
+All functions act column-wise on arrays of shape (n, m) (examples as columns) and work like
+NumPy ufuncs: they accept any real array, keep float16/float32/float64 as they are, never
+modify their input, and do not reject NaN or Inf (a saturating input is exactly what the
+numerical-stability chapter studies). Edge cases are decided once, here:
+
+* ``relu'(0) = 0`` and ``leaky_relu'(0) = slope`` — the derivative takes the left branch at 0,
+  as the course's ``relu_backward`` does with ``dZ[Z <= 0] = 0``;
+* ``sigmoid`` never overflows: it evaluates ``exp(-|z|)``, which lies in (0, 1];
+* ``softmax`` subtracts the column maximum before exponentiating.
+
+Examples
+--------
+>>> Z = np.array([[-2.0, 0.0, 3.0]])
+>>> relu(Z), relu_derivative(Z)
+(array([[0., 0., 3.]]), array([[0., 0., 1.]]))
+>>> float(sigmoid(np.array(-1000.0))), float(sigmoid(np.array(1000.0)))
+(0.0, 1.0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from npbackprop._validate import check_choice
+
+__all__ = [
+    "HIDDEN",
+    "OUTPUTS",
+    "activation_backward",
+    "activation_forward",
+    "identity",
+    "identity_derivative",
+    "leaky_relu",
+    "leaky_relu_derivative",
+    "log_softmax",
+    "relu",
+    "relu_derivative",
+    "sigmoid",
+    "sigmoid_derivative",
+    "softmax",
+    "softmax_backward",
+    "tanh",
+    "tanh_derivative",
+]
+
+#: Activations a hidden layer may use.
+HIDDEN = ("relu", "tanh", "sigmoid", "leaky_relu")
+#: Output activations; each pairs with its canonical loss (see :mod:`npbackprop.losses`).
+OUTPUTS = ("sigmoid", "softmax", "identity")
+
+#: Slope of leaky ReLU for negative inputs.
+LEAKY_SLOPE = 0.01
+
+
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    """Logistic sigmoid, computed without overflow.
+
+    .. math:: \\sigma(z) = \\frac{1}{1 + e^{-z}}
+
+    For ``z < 0`` it uses the equal form ``e^{z} / (1 + e^{z})``, so ``exp`` only ever sees
+    non-positive arguments.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (n, m)
+
+    Returns
+    -------
+    ndarray, shape (n, m)
+        Values in [0, 1]; exactly 1.0 in float64 once ``z`` exceeds about 37.
+
+    Examples
+    --------
+    >>> sigmoid(np.array([[-1.0, 0.0, 1.0]])).round(4)
+    array([[0.2689, 0.5   , 0.7311]])
+    """
+    Z = np.asarray(Z)
+    e = np.exp(-np.abs(Z))  # in (0, 1]: cannot overflow
+    return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_derivative(Z: np.ndarray) -> np.ndarray:
+    """Derivative of the sigmoid, ``σ'(z) = σ(z) (1 - σ(z))``.
+
+    It rounds to exactly 0 once ``σ(z)`` rounds to 1 (``z`` above about 37 in float64, 17 in
+    float32): the root of the NaN in the unfused output gradient (``dA · σ'(Z) = ∞ · 0``).
+
+    Examples
+    --------
+    >>> sigmoid_derivative(np.array([[0.0, 40.0]]))
+    array([[0.25, 0.  ]])
+    """
+    s = sigmoid(Z)
+    return s * (1 - s)
+
+
+def tanh(Z: np.ndarray) -> np.ndarray:
+    """Hyperbolic tangent (the course's hidden activation).
+
+    Examples
+    --------
+    >>> tanh(np.array([[0.0, 1.0]])).round(4)
+    array([[0.    , 0.7616]])
+    """
+    return np.tanh(Z)
+
+
+def tanh_derivative(Z: np.ndarray) -> np.ndarray:
+    """Derivative of tanh, ``1 - tanh(z)²`` (the course's ``1 - np.power(A1, 2)``).
+
+    Examples
+    --------
+    >>> tanh_derivative(np.array([[0.0, 1.0]])).round(4)
+    array([[1.  , 0.42]])
+    """
+    T = np.tanh(Z)
+    return 1 - T * T
+
+
+def relu(Z: np.ndarray) -> np.ndarray:
+    """Rectified linear unit, ``max(z, 0)``.
+
+    Examples
+    --------
+    >>> relu(np.array([[-1.0, 0.0, 2.0]]))
+    array([[0., 0., 2.]])
+    """
+    return np.maximum(Z, 0)
+
+
+def relu_derivative(Z: np.ndarray) -> np.ndarray:
+    """Derivative of ReLU: 1 where ``z > 0``, else 0 — including ``relu'(0) = 0``.
+
+    Examples
+    --------
+    >>> relu_derivative(np.array([[-1.0, 0.0, 2.0]]))
+    array([[0., 0., 1.]])
+    """
+    Z = np.asarray(Z)
+    return (Z > 0).astype(_float_dtype(Z))
+
+
+def leaky_relu(Z: np.ndarray, slope: float = LEAKY_SLOPE) -> np.ndarray:
+    """Leaky ReLU, ``z`` for ``z > 0`` and ``slope · z`` otherwise.
+
+    Examples
+    --------
+    >>> leaky_relu(np.array([[-100.0, 0.0, 2.0]]))
+    array([[-1.,  0.,  2.]])
+    """
+    Z = np.asarray(Z)
+    return np.where(Z > 0, Z, slope * Z)
+
+
+def leaky_relu_derivative(Z: np.ndarray, slope: float = LEAKY_SLOPE) -> np.ndarray:
+    """Derivative of leaky ReLU: 1 where ``z > 0``, else ``slope`` (also at 0).
+
+    Examples
+    --------
+    >>> leaky_relu_derivative(np.array([[-1.0, 0.0, 2.0]]))
+    array([[0.01, 0.01, 1.  ]])
+    """
+    Z = np.asarray(Z)
+    dtype = _float_dtype(Z)
+    return np.where(Z > 0, dtype.type(1), dtype.type(slope))
+
+
+def identity(Z: np.ndarray) -> np.ndarray:
+    """The identity, the output activation for squared error (regression).
+
+    Examples
+    --------
+    >>> identity(np.array([[1.5, -2.0]]))
+    array([[ 1.5, -2. ]])
+    """
+    return np.array(Z, copy=True)
+
+
+def identity_derivative(Z: np.ndarray) -> np.ndarray:
+    """Derivative of the identity: ones.
+
+    Examples
+    --------
+    >>> identity_derivative(np.array([[1.5, -2.0]]))
+    array([[1., 1.]])
+    """
+    Z = np.asarray(Z)
+    return np.ones_like(Z, dtype=_float_dtype(Z))
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """Softmax over each column (over the classes of each example).
+
+    .. math:: a_k = \\frac{e^{z_k - \\max_j z_j}}{\\sum_i e^{z_i - \\max_j z_j}}
+
+    Subtracting the column maximum changes nothing mathematically and keeps ``exp`` ≤ 1.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (K, m)
+        Logits, one column per example.
+
+    Returns
+    -------
+    ndarray, shape (K, m)
+        Each column sums to 1.
+
+    Examples
+    --------
+    >>> softmax(np.array([[1000.0, 0.0], [1000.0, 0.0]]))
+    array([[0.5, 0.5],
+           [0.5, 0.5]])
+    """
+    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    E /= E.sum(axis=0, keepdims=True)
+    return E
+
+
+def log_softmax(Z: np.ndarray) -> np.ndarray:
+    """``log(softmax(Z))`` without forming the softmax: ``z - logsumexp(z)``, column-wise.
+
+    Examples
+    --------
+    >>> log_softmax(np.array([[0.0], [0.0]])).round(4)
+    array([[-0.6931],
+           [-0.6931]])
+    """
+    shifted = Z - np.max(Z, axis=0, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+
+
+def softmax_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
+    """Chain ``dA`` through the softmax: ``dZ = A ⊙ (dA - Σ_k A_k dA_k)`` per column.
+
+    Softmax mixes the classes, so its derivative is a (K, K) Jacobian per example,
+    ``∂a_j/∂z_k = a_j (δ_jk - a_k)``; this is that Jacobian applied to each column of ``dA``
+    without forming it.
+
+    Parameters
+    ----------
+    dA : ndarray, shape (K, m)
+        Gradient with respect to the softmax output.
+    A : ndarray, shape (K, m)
+        The softmax output ``softmax(Z)``.
+
+    Returns
+    -------
+    ndarray, shape (K, m)
+
+    Examples
+    --------
+    With cross-entropy, ``dA = -Y/A`` and the result is ``A - Y``:
+
+    >>> A = softmax(np.array([[2.0], [1.0], [0.1]]))
+    >>> Y = np.array([[0.0], [1.0], [0.0]])
+    >>> bool(np.allclose(softmax_backward(-Y / A, A), A - Y))
+    True
+    """
+    return A * (dA - np.sum(A * dA, axis=0, keepdims=True))
+
+
+# name -> (g, g'); softmax is not elementwise and is handled by activation_backward.
+_ELEMENTWISE = {
+    "sigmoid": (sigmoid, sigmoid_derivative),
+    "tanh": (tanh, tanh_derivative),
+    "relu": (relu, relu_derivative),
+    "leaky_relu": (leaky_relu, leaky_relu_derivative),
+    "identity": (identity, identity_derivative),
+}
+_ALL = (*HIDDEN, "softmax", "identity")
+
+
+def activation_forward(Z: np.ndarray, name: str) -> np.ndarray:
+    """Apply the activation called ``name`` to ``Z``.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (n, m)
+    name : {"relu", "tanh", "sigmoid", "leaky_relu", "softmax", "identity"}
+
+    Returns
+    -------
+    ndarray, shape (n, m)
+
+    Raises
+    ------
+    ValueError
+        For an unknown name; the message lists the valid ones.
+
+    Examples
+    --------
+    >>> activation_forward(np.array([[-1.0, 1.0]]), "relu")
+    array([[0., 1.]])
+    >>> activation_forward(np.array([[1.0]]), "gelu")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown activation 'gelu'; expected one of 'relu', 'tanh', 'sigmoid', \
+'leaky_relu', 'softmax', 'identity'
+    """
+    check_choice(name, _ALL, "activation")
+    if name == "softmax":
+        return softmax(Z)
+    return _ELEMENTWISE[name][0](Z)
+
+
+def activation_backward(dA: np.ndarray, Z: np.ndarray, name: str) -> np.ndarray:
+    """``dZ = dA ⊙ g'(Z)`` for the activation called ``name`` (for softmax, its Jacobian).
+
+    This is the course's ``relu_backward`` / ``sigmoid_backward`` for every activation. It is
+    linear in ``dA``, which is why the factor between conventions passes through it unchanged.
+
+    Parameters
+    ----------
+    dA : ndarray, shape (n, m)
+        Gradient with respect to the activation's output.
+    Z : ndarray, shape (n, m)
+        The activation's input.
+    name : {"relu", "tanh", "sigmoid", "leaky_relu", "softmax", "identity"}
+
+    Returns
+    -------
+    ndarray, shape (n, m)
+
+    Examples
+    --------
+    >>> Z, dA = np.array([[-1.0, 0.0, 2.0]]), np.array([[5.0, 5.0, 5.0]])
+    >>> activation_backward(dA, Z, "relu")
+    array([[0., 0., 5.]])
+    >>> bool(np.allclose(activation_backward(3 * dA, Z, "tanh"),
+    ...                  3 * activation_backward(dA, Z, "tanh")))
+    True
+    """
+    check_choice(name, _ALL, "activation")
+    if name == "softmax":
+        return softmax_backward(dA, softmax(Z))
+    return dA * _ELEMENTWISE[name][1](Z)
+
+
+def _float_dtype(Z: np.ndarray) -> np.dtype:
+    """The floating dtype results take: ``Z``'s own if floating, else float64."""
+    return Z.dtype if np.issubdtype(Z.dtype, np.floating) else np.dtype(np.float64)

@@ -1,0 +1,351 @@
+"""The three conventions for where the 1/m of the mean cost goes.
+
+This module is the single place where the 1/m rule lives. Every other module asks it
+for the factor to apply, so the three conventions cannot drift apart.
+
+With examples as columns, ``Z[l] = W[l] @ A[l-1] + b[l]`` and the mean cost
+``J = (1/m) Σᵢ L⁽ⁱ⁾``, the conventions differ only in what ``dZ`` means:
+
+* ``"deferred"`` (the course): ``dZ[l]`` holds the per-example derivatives ∂L⁽ⁱ⁾/∂z⁽ⁱ⁾ side
+  by side, which is m ∂J/∂Z; the output layer gives ``dZ[L] = A - Y`` and the linear step
+  ``dW[l] = (1/m) dZ[l] A[l-1]ᵀ``.
+* ``"absorbed"`` (the learner's derivation, autograd): ``dZ[l]`` is ∂J/∂Z;
+  ``dZ[L] = (A - Y)/m`` and ``dW[l] = dZ[l] A[l-1]ᵀ``.
+* ``"sum"`` (PyTorch's ``reduction="sum"``): ``dZ[l]`` is ∂(Σᵢ L⁽ⁱ⁾)/∂Z; ``dZ[L] = A - Y`` and
+  ``dW[l] = dZ[l] A[l-1]ᵀ``, m times the mean gradient.
+
+``db`` follows ``dW`` with ``Σ_cols dZ`` in place of ``dZ A[l-1]ᵀ``, and the recurrence
+``dZ[l-1] = W[l]ᵀ dZ[l] ⊙ g'(Z[l-1])`` is the same in all three. Two numbers describe a
+convention completely (book equation ``eq-scales``):
+
+* :func:`dZ_factor` — what ``dZ`` is in units of ∂J/∂Z (m, 1, m);
+* :func:`grad_factor` — what ``dW`` and ``db`` are in units of ∂J/∂W, ∂J/∂b (1, 1, m).
+
+Everything else (the factor on ``A - Y``, the factor in ``dW``, conversions, the learning rate
+that makes ``"sum"`` take the same steps) is derived from these two.
+
+Examples
+--------
+The facts the book proves, as numbers for m = 4:
+
+>>> m = 4
+>>> [dZ_factor(c, m) for c in CONVENTIONS]     # dZ: deferred = sum = m × absorbed
+[4.0, 1.0, 4.0]
+>>> [grad_factor(c, m) for c in CONVENTIONS]   # dW, db: deferred = absorbed; sum = m × mean
+[1.0, 1.0, 4.0]
+>>> [output_scale(c, m) for c in CONVENTIONS]  # dZ[L] = output_scale × (A - Y)
+[1.0, 0.25, 1.0]
+>>> [param_scale(c, m) for c in CONVENTIONS]   # dW = param_scale × dZ A_prevᵀ
+[0.25, 1.0, 1.0]
+
+With one example all three coincide:
+
+>>> {c: (dZ_factor(c, 1), grad_factor(c, 1)) for c in CONVENTIONS}
+{'deferred': (1.0, 1.0), 'absorbed': (1.0, 1.0), 'sum': (1.0, 1.0)}
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from npbackprop._validate import check_choice, check_positive_int
+
+__all__ = [
+    "CONVENTIONS",
+    "DESCRIPTIONS",
+    "check_convention",
+    "convert_dZ",
+    "convert_grads",
+    "dZ_factor",
+    "equivalent_learning_rate",
+    "grad_factor",
+    "l2_scale",
+    "output_scale",
+    "param_scale",
+    "reduction",
+]
+
+#: The valid convention names, in the order the book presents them.
+CONVENTIONS = ("deferred", "absorbed", "sum")
+
+#: One sentence per convention: what its ``dZ`` means and where its 1/m goes.
+DESCRIPTIONS = {
+    "deferred": (
+        "dZ holds the per-example derivatives dL(i)/dz(i) side by side (= m dJ/dZ); "
+        "the 1/m is applied in dW and db. The deeplearning.ai course's convention."
+    ),
+    "absorbed": (
+        "dZ is dJ/dZ, the derivative of the mean cost; the 1/m enters at the output, "
+        "dZ[L] = (A - Y)/m. What autograd and PyTorch's reduction='mean' compute."
+    ),
+    "sum": (
+        "dZ is the derivative of the summed cost sum_i L(i); there is no 1/m anywhere, "
+        "so dW and db are m times the mean gradients. PyTorch's reduction='sum'."
+    ),
+}
+
+# The two numbers that define each convention (see the module docstring).
+# dZ in units of dJ/dZ: True means "times m".
+_DZ_TIMES_M = {"deferred": True, "absorbed": False, "sum": True}
+# dW, db in units of dJ/dW: True means "times m".
+_GRAD_TIMES_M = {"deferred": False, "absorbed": False, "sum": True}
+
+
+def check_convention(convention: str) -> str:
+    """Return ``convention`` if it is one of :data:`CONVENTIONS`, else raise.
+
+    Parameters
+    ----------
+    convention : str
+        A convention name.
+
+    Returns
+    -------
+    str
+        The same name.
+
+    Raises
+    ------
+    ValueError
+        If the name is not ``"deferred"``, ``"absorbed"`` or ``"sum"``; the message lists them.
+
+    Examples
+    --------
+    >>> check_convention("absorbed")
+    'absorbed'
+    >>> check_convention("mean")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown convention 'mean'; expected one of 'deferred', 'absorbed', 'sum'
+    """
+    return check_choice(convention, CONVENTIONS, "convention")
+
+
+def _check_m(m: int) -> int:
+    return check_positive_int(m, "m (the number of examples)")
+
+
+def dZ_factor(convention: str, m: int) -> float:
+    """What ``dZ`` is, at every layer, in units of the mean-cost derivative ∂J/∂Z.
+
+    .. math:: dZ_{\\text{convention}} = \\text{dZ\\_factor} \\cdot \\frac{\\partial J}{\\partial Z}
+
+    The same factor relates ``dA`` to ∂J/∂A, because the backward recurrence is linear.
+
+    Parameters
+    ----------
+    convention : {"deferred", "absorbed", "sum"}
+    m : int
+        Number of examples in the batch.
+
+    Returns
+    -------
+    float
+        ``m`` for ``"deferred"`` and ``"sum"``, ``1`` for ``"absorbed"``.
+
+    Examples
+    --------
+    >>> dZ_factor("deferred", 64), dZ_factor("absorbed", 64), dZ_factor("sum", 64)
+    (64.0, 1.0, 64.0)
+    """
+    check_convention(convention)
+    return float(_check_m(m)) if _DZ_TIMES_M[convention] else 1.0
+
+
+def grad_factor(convention: str, m: int) -> float:
+    """What ``dW`` and ``db`` are in units of the mean-cost gradients ∂J/∂W and ∂J/∂b.
+
+    Parameters
+    ----------
+    convention : {"deferred", "absorbed", "sum"}
+    m : int
+        Number of examples in the batch.
+
+    Returns
+    -------
+    float
+        ``1`` for ``"deferred"`` and ``"absorbed"`` (both give the true gradient of the mean
+        cost), ``m`` for ``"sum"``.
+
+    Examples
+    --------
+    >>> grad_factor("deferred", 64), grad_factor("absorbed", 64), grad_factor("sum", 64)
+    (1.0, 1.0, 64.0)
+    """
+    check_convention(convention)
+    return float(_check_m(m)) if _GRAD_TIMES_M[convention] else 1.0
+
+
+def output_scale(convention: str, m: int) -> float:
+    """The factor on the per-example output gradient: ``dZ[L] = output_scale · (A[L] - Y)``.
+
+    Also the factor on the per-example ``dA[L]`` when the output layer is not fused.
+
+    Parameters
+    ----------
+    convention : {"deferred", "absorbed", "sum"}
+    m : int
+        Number of examples in the batch.
+
+    Returns
+    -------
+    float
+        ``1/m`` for ``"absorbed"``, else ``1``.
+
+    Examples
+    --------
+    >>> output_scale("absorbed", 4), output_scale("deferred", 4)
+    (0.25, 1.0)
+    """
+    # Per-example derivatives are m · ∂J/∂Z, so the convention's dZ is that times dZ_factor/m.
+    return dZ_factor(convention, m) / _check_m(m)
+
+
+def param_scale(convention: str, m: int) -> float:
+    """The factor in the linear step: ``dW = s_W · dZ A_prevᵀ`` and ``db = s_W · Σ dZ``.
+
+    Parameters
+    ----------
+    convention : {"deferred", "absorbed", "sum"}
+    m : int
+        Number of examples in the batch.
+
+    Returns
+    -------
+    float
+        ``1/m`` for ``"deferred"`` (the course's 1/m in dW and db), else ``1``.
+
+    Examples
+    --------
+    >>> param_scale("deferred", 4), param_scale("absorbed", 4), param_scale("sum", 4)
+    (0.25, 1.0, 1.0)
+    """
+    # dZ A_prevᵀ is dZ_factor · ∂J/∂W; the result must be grad_factor · ∂J/∂W.
+    return grad_factor(convention, m) / dZ_factor(convention, m)
+
+
+def l2_scale(convention: str, m: int, lambd: float) -> float:
+    """The factor on ``W`` that L2 regularization adds to ``dW``: ``dW += l2_scale · W``.
+
+    The mean cost carries ``+ λ/(2m) Σ ‖W[l]‖²``, whose gradient is ``(λ/m) W``; the summed cost
+    carries ``+ (λ/2) Σ ‖W[l]‖²`` (m times the mean cost), whose gradient is ``λ W``.
+
+    Parameters
+    ----------
+    convention : {"deferred", "absorbed", "sum"}
+    m : int
+        Number of examples in the batch.
+    lambd : float
+        The regularization strength λ ≥ 0.
+
+    Returns
+    -------
+    float
+        ``λ/m`` for ``"deferred"`` and ``"absorbed"``, ``λ`` for ``"sum"``.
+
+    Examples
+    --------
+    >>> l2_scale("deferred", 4, 0.7), l2_scale("absorbed", 4, 0.7), l2_scale("sum", 4, 0.7)
+    (0.175, 0.175, 0.7)
+    """
+    return grad_factor(convention, m) * float(lambd) / _check_m(m)
+
+
+def reduction(convention: str) -> str:
+    """The cost whose gradient a convention computes: ``"mean"`` or ``"sum"``.
+
+    Examples
+    --------
+    >>> [reduction(c) for c in CONVENTIONS]
+    ['mean', 'mean', 'sum']
+    """
+    check_convention(convention)
+    return "sum" if _GRAD_TIMES_M[convention] else "mean"
+
+
+def convert_dZ(dZ: np.ndarray, m: int, source: str, target: str) -> np.ndarray:
+    """Convert a ``dZ`` (or ``dA``) from one convention to another, at any layer.
+
+    Parameters
+    ----------
+    dZ : ndarray, shape (n_l, m)
+        ``dZ[l]`` or ``dA[l]`` as computed in convention ``source``.
+    m : int
+        Number of examples the gradient was computed over.
+    source, target : {"deferred", "absorbed", "sum"}
+
+    Returns
+    -------
+    ndarray, shape (n_l, m)
+        A new array; ``dZ`` is not modified.
+
+    Examples
+    --------
+    The course's output ``dZ2 = A2 - Y`` is ``m`` times the absorbed one:
+
+    >>> A2, Y = np.array([[0.9, 0.2, 0.6, 0.3]]), np.array([[1.0, 0.0, 1.0, 0.0]])
+    >>> dZ2 = A2 - Y
+    >>> convert_dZ(dZ2, 4, "deferred", "absorbed")
+    array([[-0.025,  0.05 , -0.1  ,  0.075]])
+    >>> bool(np.array_equal(convert_dZ(dZ2, 4, "deferred", "sum"), dZ2))
+    True
+    """
+    factor = dZ_factor(target, m) / dZ_factor(source, m)
+    return np.multiply(dZ, factor)
+
+
+def convert_grads(grads: dict, m: int, source: str, target: str) -> dict:
+    """Convert a gradient dict (``dA{l}``, ``dZ{l}``, ``dW{l}``, ``db{l}``) between conventions.
+
+    Keys starting with ``dA`` or ``dZ`` scale by :func:`dZ_factor`, keys starting with ``dW`` or
+    ``db`` by :func:`grad_factor`; other keys are copied unchanged.
+
+    Parameters
+    ----------
+    grads : dict of str to ndarray
+        As returned by :func:`npbackprop.network.gradients`.
+    m : int
+        Number of examples the gradients were computed over.
+    source, target : {"deferred", "absorbed", "sum"}
+
+    Returns
+    -------
+    dict of str to ndarray
+        A new dict of new arrays.
+
+    Examples
+    --------
+    >>> g = {"dZ1": np.array([[4.0, -8.0]]), "dW1": np.array([[0.5]])}
+    >>> convert_grads(g, 2, "deferred", "sum")
+    {'dZ1': array([[ 4., -8.]]), 'dW1': array([[1.]])}
+    >>> convert_grads(g, 2, "deferred", "absorbed")
+    {'dZ1': array([[ 2., -4.]]), 'dW1': array([[0.5]])}
+    """
+    dz = dZ_factor(target, m) / dZ_factor(source, m)
+    dw = grad_factor(target, m) / grad_factor(source, m)
+    out = {}
+    for key, value in grads.items():
+        if key.startswith(("dA", "dZ")):
+            out[key] = np.multiply(value, dz)
+        elif key.startswith(("dW", "db")):
+            out[key] = np.multiply(value, dw)
+        else:
+            out[key] = np.copy(value)
+    return out
+
+
+def equivalent_learning_rate(learning_rate: float, m: int, source: str, target: str) -> float:
+    """The learning rate in ``target`` that takes the same steps as ``learning_rate`` in ``source``.
+
+    A step is ``W -= learning_rate · dW``; ``"sum"`` gradients are ``m`` times the mean ones, so
+    it needs ``learning_rate / m`` to follow the same trajectory as ``"deferred"`` or
+    ``"absorbed"``. With mini-batches, ``m`` is the batch size.
+
+    Examples
+    --------
+    >>> equivalent_learning_rate(1.2, 400, "deferred", "sum")
+    0.003
+    >>> equivalent_learning_rate(1.2, 400, "deferred", "absorbed")
+    1.2
+    """
+    return float(learning_rate) * grad_factor(source, m) / grad_factor(target, m)

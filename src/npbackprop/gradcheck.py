@@ -1,0 +1,251 @@
+"""Gradient checking: centred finite differences and the course's relative error.
+
+A gradient check compares a backward pass with a numerical derivative of the *cost*, which the
+backward pass did not compute. It is the test that catches a missing or doubled 1/m: a gradient
+off by a factor ``k`` has relative error ``|k - 1| / (k + 1)`` (for example ``(m - 1)/(m + 1)``
+when 1/m is applied twice), far above any rounding error.
+
+Examples
+--------
+>>> from npbackprop.network import init_params
+>>> rng = np.random.default_rng(0)
+>>> X, Y = rng.normal(size=(3, 6)), np.array([[0, 1, 1, 0, 1, 0]])
+>>> report = check_network(init_params([3, 4, 1], seed=0), X, Y, hidden="tanh")
+>>> report.passed()
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from npbackprop import conventions
+from npbackprop._validate import as_array, check_nonnegative, check_params, check_shape
+from npbackprop.network import cost, gradients
+
+__all__ = ["GradientCheck", "check_network", "numerical_gradient", "relative_error"]
+
+#: Relative error below which a float64 gradient check passes.
+THRESHOLD = 1e-7
+
+
+def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6):
+    """Centred finite-difference gradient of a scalar function ``f`` at ``x``.
+
+    .. math:: \\frac{\\partial f}{\\partial x_j} \\approx
+              \\frac{f(x + \\varepsilon e_j) - f(x - \\varepsilon e_j)}{2 \\varepsilon}
+
+    The error is O(ε²) from truncation plus about (machine epsilon · |f|)/ε from rounding;
+    ε = 1e-6 balances the two in float64.
+
+    Parameters
+    ----------
+    f : callable
+        Takes an array shaped like ``x``, returns a float.
+    x : ndarray
+        Where to differentiate; not modified (``f`` sees a perturbed copy).
+    eps : float
+        Step ε > 0.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``x``, float64.
+
+    Examples
+    --------
+    >>> g = numerical_gradient(lambda v: float(np.sum(v**3)), np.array([[1.0, -2.0]]))
+    >>> g.round(6)                                # 3 x²
+    array([[ 3., 12.]])
+    """
+    x = as_array(x, "x", ndim=None)
+    eps = check_nonnegative(eps, "eps")
+    if eps == 0:
+        raise ValueError("eps must be > 0; got 0")
+    work = np.array(x, dtype=np.float64, copy=True)
+    grad = np.empty_like(work)
+    for j in np.ndindex(work.shape):
+        original = work[j]
+        work[j] = original + eps
+        f_plus = f(work)
+        work[j] = original - eps
+        f_minus = f(work)
+        work[j] = original
+        grad[j] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """The course's relative error ``‖a − b‖ / (‖a‖ + ‖b‖)`` (Euclidean norms); 0 if both are 0.
+
+    It lies in [0, 1]; a gradient that is ``k`` times the true one gives ``|k − 1| / (k + 1)``.
+
+    Parameters
+    ----------
+    a, b : array_like
+        Same shape.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> relative_error(np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    0.0
+    >>> relative_error(np.array([3.0]), np.array([1.0]))   # off by k = 3: (3 - 1)/(3 + 1)
+    0.5
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    check_shape(b, a.shape, "b", "the shape of a")
+    denominator = np.linalg.norm(a) + np.linalg.norm(b)
+    if denominator == 0:
+        return 0.0
+    return float(np.linalg.norm(a - b) / denominator)
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """The result of :func:`check_network`.
+
+    Attributes
+    ----------
+    errors : dict of str to float
+        Relative error of each ``dW{l}``, ``db{l}``.
+    overall : float
+        Relative error of all parameters' gradients stacked into one vector (the course's
+        ``gradient_check_n`` figure).
+    worst : str
+        The parameter gradient with the largest relative error.
+    worst_error : float
+    analytic, numerical : dict of str to ndarray
+        The gradients compared.
+    """
+
+    errors: dict
+    overall: float
+    worst: str
+    worst_error: float
+    analytic: dict
+    numerical: dict
+
+    def passed(self, threshold: float = THRESHOLD) -> bool:
+        """True when every parameter's relative error is below ``threshold``."""
+        return self.worst_error < threshold
+
+    def __str__(self) -> str:
+        lines = [f"{'gradient':>9}  relative error"]
+        lines += [f"{name:>9}  {err:.3e}" for name, err in self.errors.items()]
+        lines.append(f"{'overall':>9}  {self.overall:.3e}   worst: {self.worst}")
+        return "\n".join(lines)
+
+
+def check_network(
+    params: dict,
+    X: np.ndarray,
+    Y: np.ndarray,
+    *,
+    hidden: str = "relu",
+    output: str = "sigmoid",
+    convention: str = "deferred",
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    seed: int = 0,
+    fused: bool = True,
+    grads: dict | None = None,
+    eps: float = 1e-6,
+) -> GradientCheck:
+    """Check a network's ``dW``, ``db`` against centred differences of its cost, per parameter.
+
+    The numerical side differentiates :func:`npbackprop.network.cost` with the reduction of
+    ``convention`` (mean for deferred and absorbed, sum for sum) and the same L2 and dropout
+    mask (fixed by ``seed``). The analytic side is ``grads`` if given — your own backward pass
+    — else :func:`npbackprop.network.gradients`.
+
+    Parameters
+    ----------
+    params : dict
+    X : ndarray, shape (n_x, m)
+    Y : ndarray, shape (n_L, m)
+    hidden, output, convention, lambd, keep_prob, fused : see :func:`~npbackprop.network.gradients`
+    seed : int
+        Dropout seed shared by both sides.
+    grads : dict, optional
+        Gradients to check, holding ``dW{l}``, ``db{l}``.
+    eps : float
+        Finite-difference step.
+
+    Returns
+    -------
+    GradientCheck
+        Per-parameter errors, the worst parameter and the overall error.
+
+    Examples
+    --------
+    Checking a hand-made deferred backward that applies 1/m twice (m = 6): every error is
+    ``(m - 1)/(m + 1) = 5/7``, the signature of a factor-m bug.
+
+    >>> from npbackprop.network import init_params, gradients
+    >>> rng = np.random.default_rng(0)
+    >>> X, Y = rng.normal(size=(3, 6)), np.array([[0, 1, 1, 0, 1, 0]])
+    >>> params = init_params([3, 4, 1], seed=0)
+    >>> good = gradients(params, X, Y, hidden="tanh")
+    >>> twice = {k: v / 6 for k, v in good.items()}
+    >>> report = check_network(params, X, Y, hidden="tanh", grads=twice)
+    >>> report.passed(), report.worst in twice, round(report.overall, 6), round(5 / 7, 6)
+    (False, True, 0.714286, 0.714286)
+    """
+    conventions.check_convention(convention)
+    _, params = check_params(params)
+    red = conventions.reduction(convention)
+    if grads is None:
+        grads = gradients(
+            params,
+            X,
+            Y,
+            hidden=hidden,
+            output=output,
+            convention=convention,
+            lambd=lambd,
+            keep_prob=keep_prob,
+            seed=seed,
+            fused=fused,
+        )
+    names = list(params)
+    analytic, numerical, errors = {}, {}, {}
+    for name in names:
+        key = f"d{name}"
+        if key not in grads:
+            raise ValueError(
+                f"grads must hold {key} for parameter {name}; got keys {sorted(grads)}"
+            )
+        analytic[key] = np.asarray(grads[key], dtype=np.float64)
+        check_shape(analytic[key], params[name].shape, key, f"the shape of {name}")
+
+        def f(value, name=name):
+            trial = dict(params)
+            trial[name] = value
+            return cost(
+                trial,
+                X,
+                Y,
+                hidden=hidden,
+                output=output,
+                lambd=lambd,
+                reduction=red,
+                keep_prob=keep_prob,
+                seed=seed,
+            )
+
+        numerical[key] = numerical_gradient(f, params[name], eps)
+        errors[key] = relative_error(analytic[key], numerical[key])
+    worst = max(errors, key=errors.get)
+    overall = relative_error(
+        np.concatenate([analytic[k].ravel() for k in errors]),
+        np.concatenate([numerical[k].ravel() for k in errors]),
+    )
+    return GradientCheck(errors, overall, worst, errors[worst], analytic, numerical)

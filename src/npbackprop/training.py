@@ -1,0 +1,255 @@
+"""Gradient descent, full-batch or mini-batch, in any of the three conventions.
+
+**The learning rate of "sum".** Deferred and absorbed compute the gradient of the mean cost,
+so with the same learning rate they take the same steps (up to rounding). ``"sum"`` computes
+m times that gradient, so at the same learning rate its steps are m times longer — it diverges
+or oscillates where the others converge. With ``learning_rate / m`` it takes the same steps
+(:func:`npbackprop.conventions.equivalent_learning_rate`); with mini-batches, ``m`` is the
+batch size, and a smaller last batch would need its own rate, which :func:`train` applies when
+``learning_rate`` is given for the mean (``lr_per="mean"``).
+
+Examples
+--------
+>>> from npbackprop.datasets import planar
+>>> X, Y = planar(m=400, seed=1)
+>>> runs = {c: train(X, Y, [2, 4, 1], hidden="tanh", convention=c, learning_rate=1.2,
+...                  epochs=200, seed=2)[1] for c in ("deferred", "absorbed")}
+>>> diff = np.max(np.abs(runs["deferred"].cost - runs["absorbed"].cost))
+>>> bool(diff < 1e-12), bool(runs["deferred"].cost[-1] < runs["deferred"].cost[0])
+(True, True)
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from npbackprop import conventions
+from npbackprop._validate import (
+    check_choice,
+    check_labels,
+    check_nonnegative,
+    check_positive_int,
+)
+from npbackprop.network import (
+    _backward,
+    _check_settings,
+    _check_XY,
+    _cost_from_logits,
+    _forward,
+    init_params,
+)
+
+__all__ = ["History", "minibatches", "train"]
+
+
+@dataclass(frozen=True)
+class History:
+    """What :func:`train` records.
+
+    Attributes
+    ----------
+    cost : ndarray, shape (epochs,)
+        The mean cost J (with its L2 term) per epoch, in every convention so that runs can be
+        compared: the average over the epoch's batches, weighted by batch size, as measured by
+        each batch's forward pass before its update (the course's bookkeeping). For full-batch
+        training, the cost before each step.
+    batch_cost : ndarray, shape (steps,)
+        The mean cost of each mini-batch before its update.
+    convention : str
+    learning_rate : float
+        The rate as given to :func:`train`.
+    batch_size : int
+        Examples per step (m for full batch).
+    steps : int
+        Number of parameter updates.
+    """
+
+    cost: np.ndarray
+    batch_cost: np.ndarray
+    convention: str
+    learning_rate: float
+    batch_size: int
+    steps: int
+
+
+def minibatches(m: int, batch_size: int, *, seed=None, shuffle: bool = True) -> list:
+    """Index arrays that split ``range(m)`` into batches, the last one possibly smaller.
+
+    Parameters
+    ----------
+    m : int
+        Number of examples.
+    batch_size : int
+    seed : int or numpy.random.Generator, optional
+        Source of the shuffle.
+    shuffle : bool
+
+    Returns
+    -------
+    list of ndarray of int
+        ⌈m / batch_size⌉ arrays; together a permutation of ``range(m)``.
+
+    Examples
+    --------
+    >>> [b.tolist() for b in minibatches(5, 2, shuffle=False)]
+    [[0, 1], [2, 3], [4]]
+    >>> sorted(np.concatenate(minibatches(5, 2, seed=0)).tolist())
+    [0, 1, 2, 3, 4]
+    """
+    m = check_positive_int(m, "m")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
+    return [order[k : k + batch_size] for k in range(0, m, batch_size)]
+
+
+def train(
+    X: np.ndarray,
+    Y: np.ndarray,
+    layer_dims=None,
+    *,
+    params: dict | None = None,
+    hidden: str = "relu",
+    output: str = "sigmoid",
+    convention: str = "deferred",
+    learning_rate: float = 0.01,
+    lr_per: str = "convention",
+    epochs: int = 1000,
+    batch_size: int | None = None,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    fused: bool = True,
+    seed: int = 0,
+    init="xavier",
+    progress: bool | None = None,
+) -> tuple[dict, History]:
+    """Train a network by gradient descent and return its parameters and cost history.
+
+    Each step runs :func:`~npbackprop.network.forward` and the backward pass of ``convention``
+    on one batch and updates ``W[l] -= lr · dW[l]``, ``b[l] -= lr · db[l]``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n_x, m)
+    Y : ndarray, shape (n_L, m)
+    layer_dims : sequence of int, optional
+        ``[n_x, n_1, …, n_L]`` for a fresh network (:func:`~npbackprop.network.init_params`
+        with ``seed`` and ``init``); give this or ``params``.
+    params : dict, optional
+        Starting parameters; not modified.
+    hidden, output : str
+        As in :func:`npbackprop.network.forward`.
+    convention : {"deferred", "absorbed", "sum"}
+    learning_rate : float
+    lr_per : {"convention", "mean"}
+        ``"convention"``: use ``learning_rate`` as given (so ``"sum"`` needs a rate m times
+        smaller to match the others). ``"mean"``: ``learning_rate`` is meant for the mean
+        gradient and is converted for ``"sum"`` at every step using that batch's size — the same
+        trajectory as deferred and absorbed, even with a smaller last batch.
+    epochs : int
+        Passes over the data; full-batch training takes one step per epoch.
+    batch_size : int, optional
+        Examples per step; None means all m (full batch). The last batch of an epoch may be
+        smaller; its gradient is averaged over its own size.
+    lambd : float
+        L2 strength λ.
+    keep_prob : float
+        Inverted-dropout keep probability for hidden units.
+    fused : bool
+        Output gradient from ``A - Y`` (True) or through ``dA[L]`` and ``g'(Z[L])``.
+    seed : int
+        Seeds the initialization (when ``layer_dims`` is given), the shuffles and the dropout
+        masks: the same seed gives the same run.
+    init : {"xavier", "he"} or float
+        Initialization for ``layer_dims``.
+    progress : bool, optional
+        Show a progress bar. None (default): only when stderr is a terminal and the run takes
+        longer than a second, so doctests, tests and logs stay quiet.
+
+    Returns
+    -------
+    params : dict
+        The trained parameters (new arrays).
+    history : History
+
+    Examples
+    --------
+    ``"sum"`` at the same learning rate takes m-times longer steps; at rate/m it matches:
+
+    >>> from npbackprop.datasets import moons
+    >>> X, Y = moons(m=100, seed=0)
+    >>> kw = dict(hidden="tanh", epochs=50, seed=0)
+    >>> _, mean = train(X, Y, [2, 5, 1], convention="deferred", learning_rate=0.5, **kw)
+    >>> _, same = train(X, Y, [2, 5, 1], convention="sum", learning_rate=0.5 / 100, **kw)
+    >>> bool(np.allclose(mean.cost, same.cost, rtol=1e-12, atol=0))
+    True
+
+    Mini-batches of 32 (the last batch has 4), rate given for the mean gradient:
+
+    >>> _, h = train(X, Y, [2, 5, 1], convention="sum", learning_rate=0.5, lr_per="mean",
+    ...              batch_size=32, **kw)
+    >>> h.steps, h.batch_cost.shape, h.cost.shape
+    (200, (200,), (50,))
+    """
+    conventions.check_convention(convention)
+    check_choice(lr_per, ("convention", "mean"), "lr_per")
+    keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
+    learning_rate = check_nonnegative(learning_rate, "learning_rate")
+    epochs = check_positive_int(epochs, "epochs")
+    if (params is None) == (layer_dims is None):
+        raise ValueError("give exactly one of layer_dims (a new network) or params (a start)")
+    if params is None:
+        params = init_params(layer_dims, seed=seed, init=init)
+    X, Y, params = _check_XY(X, Y, params)
+    check_labels(Y, output)
+    m = X.shape[1]
+    batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
+    params = {k: v.copy() for k, v in params.items()}  # updated in place below; the input is not
+    rng = np.random.default_rng(seed)
+
+    epoch_cost = np.empty(epochs)
+    batch_costs = []
+    if progress not in (None, True, False):
+        raise ValueError(f"progress must be None, True or False; got {progress!r}")
+    bar = tqdm(
+        range(epochs),
+        desc=f"train ({convention})",
+        unit="epoch",
+        disable={None: None, True: False, False: True}[progress],  # None: tqdm shows on a tty only
+        delay=0 if progress else 1.0,  # auto mode: stay silent for runs shorter than a second
+        file=sys.stderr,
+        leave=False,
+    )
+    for epoch in bar:
+        batches = [None] if batch_size == m else minibatches(m, batch_size, seed=rng)
+        total = 0.0
+        for index in batches:
+            Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
+            mb = Xb.shape[1]
+            AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng)
+            J = _cost_from_logits(caches[-1][1], Yb, params, output, lambd, "mean")
+            grads = _backward(AL, Yb, caches, convention, fused, lambd, False, False)
+            del caches, AL  # free the activations before the update
+            lr = learning_rate
+            if lr_per == "mean":
+                lr = conventions.equivalent_learning_rate(learning_rate, mb, "deferred", convention)
+            for key, value in params.items():
+                value -= lr * grads[f"d{key}"]  # in place on our own copies
+            batch_costs.append(J)
+            total += J * mb
+        epoch_cost[epoch] = total / m
+        if epoch % max(1, epochs // 100) == 0:
+            bar.set_postfix(cost=f"{epoch_cost[epoch]:.4g}", refresh=False)
+    bar.close()
+    history = History(
+        cost=epoch_cost,
+        batch_cost=np.asarray(batch_costs),
+        convention=convention,
+        learning_rate=learning_rate,
+        batch_size=batch_size,
+        steps=len(batch_costs),
+    )
+    return params, history
