@@ -49,7 +49,7 @@ def as_array(x, name: str, ndim: int | None = 2) -> np.ndarray:
         first = tuple(int(i) for i in bad[0])
         raise ValueError(
             f"{name} must be finite; got {len(bad)} NaN/Inf value(s), "
-            f"the first {arr[first]!r} at index {first} (shape {arr.shape})"
+            f"the first {float(arr[first])} at index {first} (shape {arr.shape})"
         )
     return arr
 

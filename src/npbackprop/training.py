@@ -25,7 +25,7 @@ import sys
 from dataclasses import dataclass
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns without it
 
 from npbackprop import conventions
 from npbackprop._validate import (
@@ -221,7 +221,7 @@ def train(
         disable={None: None, True: False, False: True}[progress],  # None: tqdm shows on a tty only
         delay=0 if progress else 1.0,  # auto mode: stay silent for runs shorter than a second
         file=sys.stderr,
-        leave=False,
+        leave=True,
     )
     for epoch in bar:
         batches = [None] if batch_size == m else minibatches(m, batch_size, seed=rng)

@@ -1,0 +1,73 @@
+"""The public API: the names DESIGN §4 promises exist with their signatures, and every public
+function documents itself with a runnable example."""
+
+import inspect
+
+import pytest
+
+import npbackprop
+from npbackprop import (
+    activations,
+    conventions,
+    datasets,
+    gradcheck,
+    losses,
+    network,
+    training,
+    two_layer,
+)
+
+MODULES = [activations, conventions, datasets, gradcheck, losses, network, training, two_layer]
+PUBLIC = [
+    (module, name)
+    for module in MODULES
+    for name in module.__all__
+    if inspect.isfunction(getattr(module, name)) or inspect.isclass(getattr(module, name))
+]
+
+
+@pytest.mark.parametrize(("module", "name"), PUBLIC, ids=[f"{m.__name__}.{n}" for m, n in PUBLIC])
+def test_every_public_function_has_a_docstring_with_an_example(module, name):
+    doc = inspect.getdoc(getattr(module, name)) or ""
+    assert doc, f"{module.__name__}.{name} has no docstring"
+    if inspect.isfunction(getattr(module, name)):
+        assert ">>>" in doc, f"{module.__name__}.{name} has no doctest example"
+
+
+def test_modules_are_the_designs():
+    assert sorted(m.__name__.split(".")[-1] for m in MODULES) == sorted(
+        n for n in npbackprop.__all__ if n not in ("CONVENTIONS", "__version__")
+    )
+
+
+@pytest.mark.parametrize(
+    ("func", "params"),
+    [
+        (two_layer.init_params, ["n_x", "n_h", "n_y", "seed"]),
+        (two_layer.forward, ["X", "params"]),
+        (two_layer.cost, ["A2", "Y"]),
+        (two_layer.backward, ["params", "cache", "X", "Y", "convention"]),
+        (network.linear_backward, ["dZ", "linear_cache", "convention"]),
+        (network.linear_activation_backward, ["dA", "cache", "activation", "convention"]),
+        (network.gradients, ["params", "X", "Y", "hidden", "output", "convention", "lambd"]),
+        (network.cost, ["params", "X", "Y", "hidden", "output", "lambd", "reduction"]),
+    ],
+)
+def test_contract_signatures(func, params):
+    """DESIGN §4's signatures: these names, in this order (later keywords may be added)."""
+    names = list(inspect.signature(func).parameters)
+    assert names[: len(params)] == params
+
+
+def test_contract_defaults():
+    assert inspect.signature(two_layer.backward).parameters["convention"].default == "deferred"
+    assert inspect.signature(network.linear_backward).parameters["convention"].default == "deferred"
+    sig = inspect.signature(network.gradients).parameters
+    assert (sig["hidden"].default, sig["output"].default, sig["lambd"].default) == (
+        "relu",
+        "sigmoid",
+        0.0,
+    )
+    assert sig["hidden"].kind is inspect.Parameter.KEYWORD_ONLY
+    assert inspect.signature(network.cost).parameters["reduction"].default == "mean"
+    assert inspect.signature(network.backward).parameters["fused"].default is True
