@@ -32,14 +32,18 @@ def make_problem(hidden, output, *, dims=(3, 4, 3), n_y=None, m=5, seed=0, dtype
         params[f"W{l}"] = rng.normal(size=(sizes[l], sizes[l - 1])) / np.sqrt(sizes[l - 1])
         params[f"b{l}"] = rng.normal(size=(sizes[l], 1)) * 0.1
     X = rng.normal(size=(sizes[0], m))
-    if output == "sigmoid":
-        Y = (rng.random((n_y, m)) < 0.5).astype(float)
-    elif output == "softmax":
-        Y = np.eye(n_y)[:, rng.integers(0, n_y, m)]
-    else:
-        Y = rng.normal(size=(n_y, m))
+    Y = make_targets(rng, output, n_y, m)
     cast = {k: v.astype(dtype) for k, v in params.items()}
     return cast, X.astype(dtype), Y.astype(dtype)
+
+
+def make_targets(rng, output, n_y, m):
+    """Valid targets for ``output``: {0, 1} labels, one-hot columns, or real values."""
+    if output == "sigmoid":
+        return (rng.random((n_y, m)) < 0.5).astype(float)
+    if output == "softmax":
+        return np.eye(n_y)[:, rng.integers(0, n_y, m)]
+    return rng.normal(size=(n_y, m))
 
 
 def assert_close(actual, expected, name, rtol=1e-12):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from npbackprop import network
 
-from helpers import HIDDEN, OUTPUTS, assert_close
+from helpers import HIDDEN, OUTPUTS, assert_close, make_targets
 
 
 @st.composite
@@ -25,13 +25,7 @@ def problems(draw):
     params = network.init_params(widths, seed=seed)
     params = {k: v + rng.normal(size=v.shape) * 0.1 for k, v in params.items()}
     X = rng.normal(size=(widths[0], m))
-    n_y = widths[-1]
-    if output == "sigmoid":
-        Y = (rng.random((n_y, m)) < 0.5).astype(float)
-    elif output == "softmax":
-        Y = np.eye(n_y)[:, rng.integers(0, n_y, m)]
-    else:
-        Y = rng.normal(size=(n_y, m))
+    Y = make_targets(rng, output, widths[-1], m)
     return params, X, Y, dict(hidden=hidden, output=output, lambd=lambd)
 
 

@@ -55,8 +55,9 @@ class History:
     cost : ndarray, shape (epochs,)
         The mean cost J (with its L2 term) per epoch, in every convention so that runs can be
         compared: the average over the epoch's batches, weighted by batch size, as measured by
-        each batch's forward pass before its update (the course's bookkeeping). For full-batch
-        training, the cost before each step.
+        each batch's forward pass before its update (the course's bookkeeping; with dropout it
+        is the cost of the thinned network that step trained). For full-batch training, the
+        cost before each step.
     batch_cost : ndarray, shape (steps,)
         The mean cost of each mini-batch before its update.
     convention : str
