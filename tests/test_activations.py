@@ -364,3 +364,10 @@ def test_unknown_name_lists_the_valid_ones(call, bad):
 def test_name_tuples():
     assert act.HIDDEN == ("relu", "tanh", "sigmoid", "leaky_relu")
     assert act.OUTPUTS == ("sigmoid", "softmax", "identity")
+
+
+def test_softmax_of_logits_further_apart_than_the_float_range():
+    """1e308 - (-1e308) overflows to inf; the result is still exact and raises no warning."""
+    Z = np.array([[1e308], [-1e308]])
+    np.testing.assert_array_equal(act.softmax(Z), [[1.0], [0.0]])
+    np.testing.assert_array_equal(act.log_softmax(Z), [[0.0], [-np.inf]])

@@ -149,16 +149,17 @@ def check_params(params, n_x: int | None = None) -> tuple[list[int], dict]:
             f"missing {sorted(expected - set(params))}, unexpected {sorted(set(params) - expected)}"
         )
     arrays = {}
-    dims = [None]
+    dims = []  # [n_0, n_1, ..., n_L]
     for l in range(1, n_layers + 1):
         W = arrays[f"W{l}"] = as_array(params[f"W{l}"], f"W{l}")
         b = arrays[f"b{l}"] = as_array(params[f"b{l}"], f"b{l}")
-        if l > 1 and W.shape[1] != dims[-1]:
+        if l == 1:
+            dims.append(W.shape[1])
+        elif W.shape[1] != dims[-1]:
             raise ValueError(
                 f"W{l} must have shape ({W.shape[0]}, {dims[-1]}) to follow W{l - 1} with "
                 f"{dims[-1]} rows; got {W.shape}"
             )
-        dims[0] = dims[0] if l > 1 else W.shape[1]
         check_shape(b, (W.shape[0], 1), f"b{l}", f"a column for the {W.shape[0]} rows of W{l}")
         dims.append(W.shape[0])
     if n_x is not None and dims[0] != n_x:

@@ -213,7 +213,8 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
-    E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
+    with np.errstate(over="ignore"):  # a gap beyond the float range gives -inf, and exp(-inf) = 0
+        E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
     E /= E.sum(axis=0, keepdims=True)
     return E
 
@@ -227,7 +228,8 @@ def log_softmax(Z: np.ndarray) -> np.ndarray:
     array([[-0.6931],
            [-0.6931]])
     """
-    shifted = Z - np.max(Z, axis=0, keepdims=True)
+    with np.errstate(over="ignore"):  # as in softmax: -inf is the right log-probability there
+        shifted = Z - np.max(Z, axis=0, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
 
 
