@@ -22,6 +22,7 @@ from helpers import (
 GRID = list(itertools.product(HIDDEN, OUTPUTS, CONVENTIONS, [0.0, 0.7], [True, False]))
 
 
+@pytest.mark.verifies("eq-dz-deferred", "eq-dz-absorbed", "eq-dz-sum")
 @pytest.mark.parametrize(("hidden", "output", "convention", "lambd", "fused"), GRID)
 def test_all_gradients_match_autograd(hidden, output, convention, lambd, fused):
     params, X, Y = make_problem(hidden, output, dims=(3, 4, 5), seed=3)
@@ -50,6 +51,7 @@ def test_dropout_gradients_match_autograd(convention, output):
         assert_close(ours[key], ref[key], f"dropout {output}/{convention} {key}", rtol=1e-10)
 
 
+@pytest.mark.verifies("eq-layer", "eq-mean-cost", "eq-sum-cost")
 @pytest.mark.parametrize(("hidden", "output"), list(itertools.product(HIDDEN, OUTPUTS)))
 @pytest.mark.parametrize("reduction", ["mean", "sum"])
 def test_cost_matches_the_reference(hidden, output, reduction):
@@ -64,6 +66,7 @@ def test_cost_matches_the_reference(hidden, output, reduction):
         assert ours == pytest.approx(ref, rel=1e-13)
 
 
+@pytest.mark.verifies("eq-q-cost", "eq-q-learner", "eq-q-course")
 @pytest.mark.parametrize("convention", CONVENTIONS)
 @pytest.mark.parametrize("m", [1, 2, 17])
 def test_two_layer_matches_autograd(convention, m):

@@ -2,6 +2,7 @@
 widths, batch sizes (m = 1 included), activations and outputs."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,6 +36,7 @@ def all_three(params, X, Y, kw):
     ]
 
 
+@pytest.mark.verifies("eq-dz-deferred", "eq-dz-absorbed", "eq-dz-sum")
 @settings(max_examples=150, deadline=None)
 @given(problems())
 def test_convention_identities(problem):

@@ -56,6 +56,9 @@ def torch_run(params, X, Y, hidden, output, reduction, lambd=0.0):
     return float(loss.detach()), grads
 
 
+@pytest.mark.verifies(
+    "eq-layer", "eq-mean-cost", "eq-sum-cost", "eq-dz-deferred", "eq-dz-absorbed", "eq-dz-sum"
+)
 @pytest.mark.parametrize(("hidden", "output"), list(itertools.product(HIDDEN, OUTPUTS)))
 @pytest.mark.parametrize("lambd", [0.0, 0.5])
 def test_matches_torch(hidden, output, lambd):
@@ -84,6 +87,7 @@ def test_matches_torch(hidden, output, lambd):
         assert_close(ours["deferred"][f"dA{l}"], m * mean[f"dA{l}"], f"deferred dA{l}", 1e-10)
 
 
+@pytest.mark.verifies("eq-q-learner", "eq-q-course")
 def test_two_layer_matches_torch():
     rng = np.random.default_rng(0)
     params = {k: v * 100 for k, v in two_layer.init_params(2, 4, 1, seed=0).items()}

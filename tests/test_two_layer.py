@@ -130,7 +130,7 @@ def test_predict_and_init():
         "b2": np.zeros((1, 1)),
     }
     np.testing.assert_array_equal(
-        two_layer.predict(np.array([[1.0, -1.0], [0.5, -0.5]]), p), [[1, 0]]
+        two_layer.predict(p, np.array([[1.0, -1.0], [0.5, -0.5]])), [[1, 0]]
     )
 
 

@@ -163,7 +163,7 @@ CASES = {
     ),
     "1-D X": (
         lambda p, X, Y: network.forward(X[0], p),
-        r"X must be a 2-D array \(features × examples, examples as columns\); "
+        r"X must be a 2-D array \(features × examples: one example per column\); "
         r"got 1-D with shape \(5,\)",
     ),
     "3-D Y": (

@@ -27,7 +27,10 @@ def as_array(x, name: str, ndim: int | None = 2) -> np.ndarray:
     Floating dtypes are kept (float16/32/64 in gives the same out); anything else numeric is
     converted to float64. The input array itself is returned when no conversion is needed.
     """
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x)
+    except ValueError as error:  # e.g. a ragged nested list
+        raise ValueError(f"{name} must be a rectangular numeric array; {error}") from None
     if arr.dtype == object or not (
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
@@ -38,8 +41,8 @@ def as_array(x, name: str, ndim: int | None = 2) -> np.ndarray:
         arr = arr.astype(np.float64)
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(
-            f"{name} must be a {ndim}-D array (features × examples, examples as columns); "
-            f"got {arr.ndim}-D with shape {arr.shape}"
+            f"{name} must be a {ndim}-D array {_layout(name)}; got {arr.ndim}-D with shape "
+            f"{arr.shape}"
         )
     if arr.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {arr.shape}")
@@ -52,6 +55,17 @@ def as_array(x, name: str, ndim: int | None = 2) -> np.ndarray:
             f"the first {float(arr[first])} at index {first} (shape {arr.shape})"
         )
     return arr
+
+
+def _layout(name: str) -> str:
+    """What a 2-D array called ``name`` holds, for error messages."""
+    if name.startswith("b"):
+        return "(a column: n_l rows, 1 column)"
+    if name.startswith("W"):
+        return "(n_l, n_prev)"
+    if name in ("X", "x"):
+        return "(features × examples: one example per column)"
+    return "(units × examples: one example per column)"
 
 
 def as_targets(Y, dtype: np.dtype) -> np.ndarray:
@@ -137,16 +151,16 @@ def check_params(params, n_x: int | None = None) -> tuple[list[int], dict]:
         raise ValueError(
             f"params must be a dict with keys W1, b1, ...; got {type(params).__name__}"
         )
-    n_layers = 0
-    while f"W{n_layers + 1}" in params:
-        n_layers += 1
+    keys = {str(k) for k in params}
+    numbers = [int(k[1:]) for k in keys if k[:1] in ("W", "b") and k[1:].isdigit()]
+    n_layers = max(numbers, default=0)
     if n_layers == 0:
-        raise ValueError(f"params must hold W1, b1, ...; got keys {sorted(params)}")
+        raise ValueError(f"params must hold W1, b1, ...; got keys {sorted(keys)}")
     expected = {f"{p}{l}" for l in range(1, n_layers + 1) for p in "Wb"}
-    if set(params) != expected:
+    if keys != expected:
         raise ValueError(
             f"params for {n_layers} layer(s) must hold exactly {sorted(expected)}; "
-            f"missing {sorted(expected - set(params))}, unexpected {sorted(set(params) - expected)}"
+            f"missing {sorted(expected - keys)}, unexpected {sorted(keys - expected)}"
         )
     arrays = {}
     dims = []  # [n_0, n_1, ..., n_L]

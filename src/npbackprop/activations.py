@@ -1,13 +1,14 @@
 """Activation functions ``g`` and their derivatives ``g'``, each derivative under its forward.
 
 All functions act column-wise on arrays of shape (n, m) (examples as columns) and work like
-NumPy ufuncs: they accept any real array, keep float16/float32/float64 as they are, never
-modify their input, and do not reject NaN or Inf (a saturating input is exactly what the
-numerical-stability chapter studies). Edge cases are decided once, here:
+NumPy ufuncs: they accept any real array (integers and booleans are computed in float64), keep
+float16/float32/float64 as they are, never modify their input, and do not reject NaN or Inf
+(a saturating input is exactly what the numerical-stability chapter studies). Edge cases are
+decided once, here:
 
 * ``relu'(0) = 0`` and ``leaky_relu'(0) = slope`` — the derivative takes the left branch at 0,
   as the course's ``relu_backward`` does with ``dZ[Z <= 0] = 0``;
-* ``sigmoid`` never overflows: it evaluates ``exp(-|z|)``, which lies in (0, 1];
+* ``sigmoid`` never overflows: it evaluates ``exp(-|z|)``, which lies in [0, 1];
 * ``softmax`` subtracts the column maximum before exponentiating.
 
 Examples
@@ -76,8 +77,8 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
     >>> sigmoid(np.array([[-1.0, 0.0, 1.0]])).round(4)
     array([[0.2689, 0.5   , 0.7311]])
     """
-    Z = np.asarray(Z)
-    e = np.exp(-np.abs(Z))  # in (0, 1]: cannot overflow
+    Z = _as_float(Z)
+    e = np.exp(-np.abs(Z))  # in [0, 1]: cannot overflow
     return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
 
 
@@ -104,7 +105,7 @@ def tanh(Z: np.ndarray) -> np.ndarray:
     >>> tanh(np.array([[0.0, 1.0]])).round(4)
     array([[0.    , 0.7616]])
     """
-    return np.tanh(Z)
+    return np.tanh(_as_float(Z))
 
 
 def tanh_derivative(Z: np.ndarray) -> np.ndarray:
@@ -115,7 +116,7 @@ def tanh_derivative(Z: np.ndarray) -> np.ndarray:
     >>> tanh_derivative(np.array([[0.0, 1.0]])).round(4)
     array([[1.  , 0.42]])
     """
-    T = np.tanh(Z)
+    T = np.tanh(_as_float(Z))
     return 1 - T * T
 
 
@@ -127,7 +128,7 @@ def relu(Z: np.ndarray) -> np.ndarray:
     >>> relu(np.array([[-1.0, 0.0, 2.0]]))
     array([[0., 0., 2.]])
     """
-    return np.maximum(Z, 0)
+    return np.maximum(_as_float(Z), 0)
 
 
 def relu_derivative(Z: np.ndarray) -> np.ndarray:
@@ -150,7 +151,7 @@ def leaky_relu(Z: np.ndarray, slope: float = LEAKY_SLOPE) -> np.ndarray:
     >>> leaky_relu(np.array([[-100.0, 0.0, 2.0]]))
     array([[-1.,  0.,  2.]])
     """
-    Z = np.asarray(Z)
+    Z = _as_float(Z)
     return np.where(Z > 0, Z, slope * Z)
 
 
@@ -175,7 +176,7 @@ def identity(Z: np.ndarray) -> np.ndarray:
     >>> identity(np.array([[1.5, -2.0]]))
     array([[ 1.5, -2. ]])
     """
-    return np.array(Z, copy=True)
+    return np.array(_as_float(Z), copy=True)
 
 
 def identity_derivative(Z: np.ndarray) -> np.ndarray:
@@ -213,6 +214,7 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
+    Z = _as_float(Z)
     with np.errstate(over="ignore"):  # a gap beyond the float range gives -inf, and exp(-inf) = 0
         E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
     E /= E.sum(axis=0, keepdims=True)
@@ -228,6 +230,7 @@ def log_softmax(Z: np.ndarray) -> np.ndarray:
     array([[-0.6931],
            [-0.6931]])
     """
+    Z = _as_float(Z)
     with np.errstate(over="ignore"):  # as in softmax: -inf is the right log-probability there
         shifted = Z - np.max(Z, axis=0, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
@@ -338,6 +341,12 @@ def activation_backward(dA: np.ndarray, Z: np.ndarray, name: str) -> np.ndarray:
     if name == "softmax":
         return softmax_backward(dA, softmax(Z))
     return dA * _ELEMENTWISE[name][1](Z)
+
+
+def _as_float(Z) -> np.ndarray:
+    """``Z`` as an array, converted to float64 unless it is already floating point."""
+    Z = np.asarray(Z)
+    return Z if np.issubdtype(Z.dtype, np.floating) else Z.astype(np.float64)
 
 
 def _float_dtype(Z: np.ndarray) -> np.dtype:

@@ -1,7 +1,8 @@
 """The three conventions for where the 1/m of the mean cost goes.
 
-This module is the single place where the 1/m rule lives. Every other module asks it
-for the factor to apply, so the three conventions cannot drift apart.
+This module is the single place where the 1/m rule of the *gradients* lives. Every backward
+pass asks it for the factor to apply, so the three conventions cannot drift apart. (The cost
+itself, J = (1/m) Σ L, is formed where it is computed, in the ``cost`` functions.)
 
 With examples as columns, ``Z[l] = W[l] @ A[l-1] + b[l]`` and the mean cost
 ``J = (1/m) Σᵢ L⁽ⁱ⁾``, the conventions differ only in what ``dZ`` means:
@@ -16,13 +17,16 @@ With examples as columns, ``Z[l] = W[l] @ A[l-1] + b[l]`` and the mean cost
 
 ``db`` follows ``dW`` with ``Σ_cols dZ`` in place of ``dZ A[l-1]ᵀ``, and the recurrence
 ``dZ[l-1] = W[l]ᵀ dZ[l] ⊙ g'(Z[l-1])`` is the same in all three. Two numbers describe a
-convention completely (book equation ``eq-scales``):
+convention completely:
 
 * :func:`dZ_factor` — what ``dZ`` is in units of ∂J/∂Z (m, 1, m);
 * :func:`grad_factor` — what ``dW`` and ``db`` are in units of ∂J/∂W, ∂J/∂b (1, 1, m).
 
-Everything else (the factor on ``A - Y``, the factor in ``dW``, conversions, the learning rate
-that makes ``"sum"`` take the same steps) is derived from these two.
+Everything else is derived from these two: the factor on ``A - Y``,
+``s_Z = dZ_factor / m`` (:func:`output_scale`), and the factor in the linear step,
+``s_W = grad_factor / dZ_factor`` (:func:`param_scale`) — the pair the book's equation
+``eq-scales`` tabulates — as well as conversions and the learning rate that makes ``"sum"``
+take the same steps.
 
 Examples
 --------
@@ -48,7 +52,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from npbackprop._validate import check_choice, check_positive_int
+from npbackprop._validate import check_choice, check_nonnegative, check_positive_int
 
 __all__ = [
     "CONVENTIONS",
@@ -68,7 +72,7 @@ __all__ = [
 #: The valid convention names, in the order the book presents them.
 CONVENTIONS = ("deferred", "absorbed", "sum")
 
-#: One sentence per convention: what its ``dZ`` means and where its 1/m goes.
+#: What each convention's ``dZ`` means and where its 1/m goes, in a sentence or two.
 DESCRIPTIONS = {
     "deferred": (
         "dZ holds the per-example derivatives dL(i)/dz(i) side by side (= m dJ/dZ); "
@@ -248,7 +252,8 @@ def l2_scale(convention: str, m: int, lambd: float) -> float:
     >>> l2_scale("deferred", 4, 0.7), l2_scale("absorbed", 4, 0.7), l2_scale("sum", 4, 0.7)
     (0.175, 0.175, 0.7)
     """
-    return grad_factor(convention, m) * float(lambd) / _check_m(m)
+    lambd = check_nonnegative(lambd, "lambd")
+    return grad_factor(convention, m) * lambd / _check_m(m)
 
 
 def reduction(convention: str) -> str:
@@ -290,6 +295,12 @@ def convert_dZ(dZ: np.ndarray, m: int, source: str, target: str) -> np.ndarray:
     >>> bool(np.array_equal(convert_dZ(dZ2, 4, "deferred", "sum"), dZ2))
     True
     """
+    dZ = np.asarray(dZ)
+    if dZ.ndim == 2 and dZ.shape[1] != m:
+        raise ValueError(
+            f"m must be the number of examples, the columns of dZ; got m = {m!r} for dZ of "
+            f"shape {dZ.shape}"
+        )
     factor = dZ_factor(target, m) / dZ_factor(source, m)
     return np.multiply(dZ, factor)
 
@@ -321,10 +332,14 @@ def convert_grads(grads: dict, m: int, source: str, target: str) -> dict:
     >>> convert_grads(g, 2, "deferred", "absorbed")
     {'dZ1': array([[ 2., -4.]]), 'dW1': array([[0.5]])}
     """
+    if not hasattr(grads, "items"):
+        raise ValueError(f"grads must be a dict of arrays; got {type(grads).__name__}")
     dz = dZ_factor(target, m) / dZ_factor(source, m)
     dw = grad_factor(target, m) / grad_factor(source, m)
     out = {}
     for key, value in grads.items():
+        if not isinstance(key, str):
+            raise ValueError(f"grads keys must be names like 'dW1'; got {key!r}")
         if key.startswith(("dA", "dZ")):
             out[key] = np.multiply(value, dz)
         elif key.startswith(("dW", "db")):
@@ -348,4 +363,5 @@ def equivalent_learning_rate(learning_rate: float, m: int, source: str, target: 
     >>> equivalent_learning_rate(1.2, 400, "deferred", "absorbed")
     1.2
     """
-    return float(learning_rate) * grad_factor(source, m) / grad_factor(target, m)
+    learning_rate = check_nonnegative(learning_rate, "learning_rate")
+    return learning_rate * grad_factor(source, m) / grad_factor(target, m)

@@ -3,7 +3,7 @@
 Every generator takes ``m`` (the number of examples) and ``seed`` and returns ``X`` of shape
 (2, m) and ``Y`` of shape (n_y, m); the same arguments always give the same arrays. The
 shapes of the point clouds follow published recipes (cited per function); the random numbers
-come from :func:`numpy.random.default_rng`, so the points are not the same as the originals'.
+come from ``numpy.random.default_rng``, so the points are not the same as the originals'.
 
 Examples
 --------

@@ -3,7 +3,7 @@
 A gradient check compares a backward pass with a numerical derivative of the *cost*, which the
 backward pass did not compute. It is the test that catches a missing or doubled 1/m: a gradient
 off by a factor ``k`` has relative error ``|k - 1| / (k + 1)`` (for example ``(m - 1)/(m + 1)``
-when 1/m is applied twice), far above any rounding error.
+when 1/m is applied twice, for any k > 0), far above any rounding error.
 
 Examples
 --------
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from npbackprop import conventions
-from npbackprop._validate import as_array, check_nonnegative, check_params, check_shape
+from npbackprop._validate import as_array, check_params, check_shape
 from npbackprop.network import cost, gradients
 
 __all__ = ["GradientCheck", "check_network", "numerical_gradient", "relative_error"]
@@ -38,7 +38,7 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
     .. math:: \\frac{\\partial f}{\\partial x_j} \\approx
               \\frac{f(x + \\varepsilon e_j) - f(x - \\varepsilon e_j)}{2 \\varepsilon}
 
-    The error is O(ε²) from truncation plus about (machine epsilon · |f|)/ε from rounding;
+    The error is O(ε²) from truncation plus about (machine epsilon · ``abs(f)``)/ε from rounding;
     ε = 1e-6 balances the two in float64.
 
     Parameters
@@ -62,9 +62,8 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
     array([[ 3., 12.]])
     """
     x = as_array(x, "x", ndim=None)
-    eps = check_nonnegative(eps, "eps")
-    if eps == 0:
-        raise ValueError("eps must be > 0; got 0")
+    if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating) or not eps > 0:
+        raise ValueError(f"eps must be a number > 0 (the finite-difference step); got {eps!r}")
     work = np.array(x, dtype=np.float64, copy=True)
     grad = np.empty_like(work)
     for j in np.ndindex(work.shape):
@@ -81,7 +80,9 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """The course's relative error ``‖a − b‖ / (‖a‖ + ‖b‖)`` (Euclidean norms); 0 if both are 0.
 
-    It lies in [0, 1]; a gradient that is ``k`` times the true one gives ``|k − 1| / (k + 1)``.
+    It lies in [0, 1]; a gradient that is ``k > 0`` times the true one gives
+    ``|k − 1| / (k + 1)``, and one of the opposite sign (k < 0) gives 1. NaN or inf anywhere
+    gives NaN, which :meth:`GradientCheck.passed` treats as a failure.
 
     Parameters
     ----------
@@ -102,6 +103,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     check_shape(b, a.shape, "b", "the shape of a")
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return float("nan")  # a NaN or inf gradient is never "close"
     denominator = np.linalg.norm(a) + np.linalg.norm(b)
     if denominator == 0:
         return 0.0
@@ -134,8 +137,8 @@ class GradientCheck:
     numerical: dict
 
     def passed(self, threshold: float = THRESHOLD) -> bool:
-        """True when every parameter's relative error is below ``threshold``."""
-        return self.worst_error < threshold
+        """True when every parameter's relative error is finite and below ``threshold``."""
+        return bool(np.isfinite(self.worst_error) and self.worst_error < threshold)
 
     def __str__(self) -> str:
         lines = [f"{'gradient':>9}  relative error"]
@@ -201,6 +204,10 @@ def check_network(
     """
     conventions.check_convention(convention)
     _, params = check_params(params)
+    # Finite differences need float64: in float32 a step of 1e-6 vanishes in rounding. A float32
+    # network is checked at its float64 copy, where the same backward code runs.
+    params = {k: v.astype(np.float64) for k, v in params.items()}
+    X = as_array(X, "X").astype(np.float64)
     red = conventions.reduction(convention)
     if grads is None:
         grads = gradients(
@@ -243,7 +250,8 @@ def check_network(
 
         numerical[key] = numerical_gradient(f, params[name], eps)
         errors[key] = relative_error(analytic[key], numerical[key])
-    worst = max(errors, key=errors.get)
+    # A NaN error (a NaN gradient) compares False with everything: rank it above all others.
+    worst = max(errors, key=lambda k: np.inf if np.isnan(errors[k]) else errors[k])
     overall = relative_error(
         np.concatenate([analytic[k].ravel() for k in errors]),
         np.concatenate([numerical[k].ravel() for k in errors]),

@@ -8,8 +8,9 @@
 For each pair the derivative with respect to the pre-activation is the same, ``dz = a - y``
 (:func:`output_gradient`). That is why the course can write ``dZ[L] = A[L] - Y``.
 
-Every function returns per-example values of shape (1, m); the cost (mean or sum over the m
-columns) is formed in :mod:`npbackprop.network` and :mod:`npbackprop.two_layer`. Losses are
+The losses return per-example values of shape (1, m) (the cost, their mean or sum over the m
+columns, is formed in :mod:`npbackprop.network` and :mod:`npbackprop.two_layer`); the
+derivatives and :func:`output_gradient` return arrays shaped like ``A``, (n_y, m). Losses are
 computed from logits when the logits are available (``*_with_logits``), which never takes the
 log of 0. The ``*_derivative`` functions are the course's ``dAL`` formulas, exactly as written
 there (no clipping): they give ±inf or NaN once an output saturates, and the numerical-stability

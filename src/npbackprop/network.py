@@ -9,8 +9,9 @@ output layer's activation (``output``) fixes the loss:
 * ``"identity"`` → half squared error ``½‖a - y‖²``.
 
 The convention (``"deferred"``, ``"absorbed"``, ``"sum"``; see :mod:`npbackprop.conventions`)
-decides where the 1/m goes: deferred applies it only in the linear step (:func:`linear_backward`),
-absorbed only at the output (``dZ[L] = (A - Y)/m``), sum nowhere.
+decides where the 1/m of the losses' gradient goes: deferred applies it only in the linear step
+(:func:`linear_backward`), absorbed only at the output (``dZ[L] = (A - Y)/m``), sum nowhere.
+(The L2 term adds ``(λ/m) W`` to ``dW`` in both mean conventions, ``λ W`` in sum.)
 
 The course's step functions are here with the course's argument order and cache layout, plus a
 ``convention`` argument: :func:`linear_forward`, :func:`linear_activation_forward`,
@@ -80,7 +81,7 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
     layer_dims : sequence of int
         Sizes of every layer, the input first; at least two entries.
     seed : int
-        Seed for :func:`numpy.random.default_rng`.
+        Seed for ``numpy.random.default_rng``.
     init : {"xavier", "he"} or float
         Standard deviation of ``W[l]``: ``sqrt(1/n_{l-1})`` (xavier, suits tanh and sigmoid),
         ``sqrt(2/n_{l-1})`` (he, suits ReLU), or the given number (the course's two-layer
@@ -107,6 +108,8 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
         raise ValueError(
             f"layer_dims must list at least two positive integers [n_x, ..., n_L]; got {dims!r}"
         )
+    if not np.issubdtype(np.dtype(dtype), np.floating):
+        raise ValueError(f"dtype must be a floating type (float16/32/64); got {np.dtype(dtype)}")
     if isinstance(init, str):
         check_choice(init, _INITS, "init")
     else:
@@ -296,7 +299,7 @@ def linear_activation_backward(
 def _linear_backward(dZ, A_prev, W, s_W, want_dA):
     """The linear step, unchecked: what :func:`linear_backward` and :func:`backward` share."""
     dW = dZ @ A_prev.T  # (n_l, m) @ (m, n_prev) -> (n_l, n_prev)
-    db = dZ.sum(axis=1, keepdims=True)  # (n_l, 1)
+    db = dZ.sum(axis=1, keepdims=True, dtype=dW.dtype)  # (n_l, 1), in dW's dtype
     if s_W != 1:
         # 1/m is applied here, once, in place: dZ is per-example in the deferred convention.
         dW *= s_W
@@ -318,12 +321,13 @@ class ForwardCache(list):
     forward used.
     """
 
-    def __init__(self, layers, *, hidden, output, keep_prob, masks):
+    def __init__(self, layers, *, hidden, output, keep_prob, masks, AL):
         super().__init__(layers)
         self.hidden = hidden
         self.output = output
         self.keep_prob = keep_prob
         self.masks = masks
+        self.AL = AL  # the pass's output: backward checks that it is given this one
 
 
 def _check_settings(hidden, output, keep_prob, lambd=0.0):
@@ -399,7 +403,10 @@ def _forward(X, params, hidden, output, keep_prob, seed):
     for l in range(1, L + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
         Z = W @ A  # (n_l, n_prev) @ (n_prev, m) -> (n_l, m)
-        Z += b  # in place: one (n_l, m) temporary fewer
+        if np.can_cast(b.dtype, Z.dtype, "safe"):
+            Z += b  # in place: one (n_l, m) temporary fewer
+        else:
+            Z = Z + b  # b is wider (e.g. float64 b, float32 W): promote, never round b
         layers.append(((A, W, b), Z))
         A = activation_forward(Z, output if l == L else hidden)
         if l < L and rng is not None:
@@ -409,7 +416,9 @@ def _forward(X, params, hidden, output, keep_prob, seed):
             masks.append(D)
         else:
             masks.append(None)
-    caches = ForwardCache(layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks)
+    caches = ForwardCache(
+        layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks, AL=A
+    )
     return A, caches
 
 
@@ -433,6 +442,7 @@ def backward(
         dW^{[l]} = s_W\\, dZ^{[l]} A^{[l-1]T} + \\tfrac{\\lambda}{m} c\\, W^{[l]}
 
     with ``s_Z``, ``s_W`` from :mod:`npbackprop.conventions` and ``c = m`` for ``"sum"``, else 1.
+    With dropout, ``W[l]ᵀ dZ[l]`` is multiplied by ``D[l-1] / keep_prob`` before ``g'``.
 
     Parameters
     ----------
@@ -460,8 +470,10 @@ def backward(
     -------
     dict
         ``dW{l}`` (n_l, n_{l-1}) and ``db{l}`` (n_l, 1) for l = 1..L; with
-        ``keep_intermediate``, also ``dA{l}`` and ``dZ{l}`` (n_l, m), where ``dA{l}`` is the
-        gradient with respect to ``A[l]`` after dropout's rescaling has been undone.
+        ``keep_intermediate``, also ``dA{l}`` and ``dZ{l}`` (n_l, m). With dropout, ``dA{l}``
+        is the gradient with respect to the activation before dropout, ``A[l] = g(Z[l])``:
+        the gradient reaching the dropped-out copy, times ``D[l] / keep_prob`` (the course's
+        ``dA1 = dA1 * D1 / keep_prob``).
         With ``fused=True``, ``dA{L}`` is still reported (it is not used) and may hold inf or NaN
         where the output saturates.
 
@@ -487,6 +499,11 @@ def backward(
     Y = as_targets(Y, AL.dtype)
     ZL = caches[-1][1]
     check_shape(AL, ZL.shape, "AL", "the output of the forward pass that made caches")
+    if AL is not caches.AL and not np.array_equal(AL, caches.AL):
+        raise ValueError(
+            "AL must be the output of the forward pass that made caches (the fused output "
+            "gradient A - Y uses it directly); got an array of the same shape with other values"
+        )
     check_shape(Y, AL.shape, "Y", "the shape of AL")
     check_labels(Y, caches.output)
     return _backward(AL, Y, caches, convention, fused, lambd, return_dA0, keep_intermediate)
@@ -635,14 +652,15 @@ def gradients(
 def _l2_term(params, lambd, m, reduction):
     if not lambd:
         return 0.0
-    total = sum(float(np.sum(W * W)) for k, W in params.items() if k.startswith("W"))
+    total = sum(float(np.sum(W * W, dtype=np.float64)) for k, W in params.items() if k[0] == "W")
     # mean: λ/(2m) Σ‖W‖²; sum: m times that, λ/2 Σ‖W‖² (the "sum" cost is m × the mean cost)
     return lambd / 2 * total / (m if reduction == "mean" else 1)
 
 
 def _cost_from_logits(ZL, Y, params, output, lambd, reduction):
     m = Y.shape[1]
-    total = float(np.sum(_PAIRS[output][1](ZL, Y)))  # Σᵢ L⁽ⁱ⁾, from logits: no log(0)
+    # Σᵢ L⁽ⁱ⁾ from logits (no log 0), accumulated in float64 (a float16 sum overflows at 65504)
+    total = float(np.sum(_PAIRS[output][1](ZL, Y), dtype=np.float64))
     data = total / m if reduction == "mean" else total
     return data + _l2_term(params, lambd, m, reduction)
 
@@ -730,17 +748,19 @@ def update_params(params: dict, grads: dict, learning_rate: float) -> dict:
     ...               {"dW1": np.array([[1.0, -1.0]]), "db1": np.array([[2.0]])}, 0.5)
     {'W1': array([[0.5, 1.5]]), 'b1': array([[-1.]])}
     """
-    check_params(params)
+    _, params = check_params(params)
     learning_rate = check_nonnegative(learning_rate, "learning_rate")
+    if not hasattr(grads, "keys"):
+        raise ValueError(f"grads must be a dict with dW1, db1, ...; got {type(grads).__name__}")
     new = {}
     for key, value in params.items():
-        grad = grads.get(f"d{key}")
-        if grad is None:
+        if f"d{key}" not in grads:
             raise ValueError(
-                f"grads must hold d{key} for parameter {key}; got keys {sorted(grads)}"
+                f"grads must hold d{key} for parameter {key}; got keys {sorted(map(str, grads))}"
             )
-        check_shape(np.asarray(grad), value.shape, f"d{key}", f"the shape of {key}")
-        new[key] = value - learning_rate * grad
+        grad = as_array(grads[f"d{key}"], f"d{key}")
+        check_shape(grad, value.shape, f"d{key}", f"the shape of {key}")
+        new[key] = (value - learning_rate * grad).astype(value.dtype, copy=False)
     return new
 
 

@@ -22,6 +22,7 @@ Examples
 from __future__ import annotations
 
 import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +30,7 @@ from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns
 
 from npbackprop import conventions
 from npbackprop._validate import (
+    as_array,
     check_choice,
     check_labels,
     check_nonnegative,
@@ -153,8 +155,8 @@ def train(
     epochs : int
         Passes over the data; full-batch training takes one step per epoch.
     batch_size : int, optional
-        Examples per step; None means all m (full batch). The last batch of an epoch may be
-        smaller; its gradient is averaged over its own size.
+        Examples per step; None means all m (full batch), and so does any value above m. The
+        last batch of an epoch may be smaller; its gradient is averaged over its own size.
     lambd : float
         L2 strength λ.
     keep_prob : float
@@ -173,8 +175,11 @@ def train(
     Returns
     -------
     params : dict
-        The trained parameters (new arrays).
+        The trained parameters (new arrays), in the dtype of the start (``params``) or, for
+        ``layer_dims``, of ``X`` (float32 stays float32).
     history : History
+        If the cost becomes NaN or infinite, training stops there with a RuntimeWarning naming
+        the epoch, and ``history.cost`` ends with that value.
 
     Examples
     --------
@@ -201,9 +206,16 @@ def train(
     learning_rate = check_nonnegative(learning_rate, "learning_rate")
     epochs = check_positive_int(epochs, "epochs")
     if (params is None) == (layer_dims is None):
-        raise ValueError("give exactly one of layer_dims (a new network) or params (a start)")
+        got = "both" if params is not None else "neither"
+        raise ValueError(
+            f"give exactly one of layer_dims (a new network) or params (a start); got {got}"
+        )
+    if progress is not None and progress is not True and progress is not False:
+        raise ValueError(f"progress must be None, True or False; got {progress!r}")
     if params is None:
-        params = init_params(layer_dims, seed=seed, init=init)
+        X = as_array(X, "X")
+        dtype = X.dtype if X.dtype.itemsize >= 4 else np.float32  # float32 in, float32 out
+        params = init_params(layer_dims, seed=seed, init=init, dtype=dtype)
     X, Y, params = _check_XY(X, Y, params)
     check_labels(Y, output)
     m = X.shape[1]
@@ -213,8 +225,6 @@ def train(
 
     epoch_cost = np.empty(epochs)
     batch_costs = []
-    if progress not in (None, True, False):
-        raise ValueError(f"progress must be None, True or False; got {progress!r}")
     bar = tqdm(
         range(epochs),
         desc=f"train ({convention})",
@@ -241,7 +251,19 @@ def train(
                 value -= lr * grads[f"d{key}"]  # in place on our own copies
             batch_costs.append(J)
             total += J * mb
+            if not np.isfinite(J):
+                break
         epoch_cost[epoch] = total / m
+        if not np.isfinite(epoch_cost[epoch]):
+            warnings.warn(
+                f"training stopped in epoch {epoch} (step {len(batch_costs)}): the cost is "
+                f"{epoch_cost[epoch]}. The learning rate may be too large for this convention "
+                f'("sum" needs it divided by the batch size), or fused=False saturated.',
+                RuntimeWarning,
+                stacklevel=2,
+            )
+            epoch_cost = epoch_cost[: epoch + 1]
+            break
         if epoch % max(1, epochs // 100) == 0:
             bar.set_postfix(cost=f"{epoch_cost[epoch]:.4g}", refresh=False)
     bar.close()

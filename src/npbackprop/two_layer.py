@@ -31,6 +31,7 @@ from npbackprop import conventions
 from npbackprop._validate import as_array, as_targets, check_labels, check_params, check_shape
 from npbackprop.activations import sigmoid
 from npbackprop.losses import _bce
+from npbackprop.losses import _check as _check_pair
 
 __all__ = ["EQUATIONS", "backward", "cost", "forward", "init_params", "predict"]
 
@@ -53,14 +54,17 @@ EQUATIONS = {
 
 
 def init_params(n_x: int, n_h: int, n_y: int, seed: int = 2) -> dict:
-    """Small random weights and zero biases, as the course initializes this network.
+    """Small random weights and zero biases, on the course's scale for this network.
+
+    The scale is the course's (0.01 · N(0, 1)); the numbers are not, since the generator is
+    ``numpy.random.default_rng`` rather than the course's ``np.random.seed(2); randn``.
 
     Parameters
     ----------
     n_x, n_h, n_y : int
         Sizes of the input, hidden and output layers.
     seed : int
-        Seed for :func:`numpy.random.default_rng`; the same seed gives the same weights.
+        Seed for ``numpy.random.default_rng``; the same seed gives the same weights.
 
     Returns
     -------
@@ -159,12 +163,9 @@ def cost(A2: np.ndarray, Y: np.ndarray) -> float:
     >>> round(cost(np.array([[0.8, 0.1]]), np.array([[1, 0]])), 6)  # (-log 0.8 - log 0.9) / 2
     0.164252
     """
-    A2 = as_array(A2, "A2")
-    Y = as_targets(Y, A2.dtype)
-    check_shape(Y, A2.shape, "Y", "the shape of A2")
-    check_labels(Y, "sigmoid")
+    A2, Y = _check_pair(A2, Y, "sigmoid", "A")  # probabilities in [0, 1], labels in {0, 1}
     m = Y.shape[1]
-    return float(np.sum(_bce(A2, Y)) / m)  # eq-cost
+    return float(np.sum(_bce(A2, Y), dtype=np.float64) / m)  # eq-cost
 
 
 def backward(
@@ -190,7 +191,7 @@ def backward(
     cache : dict
         From :func:`forward`: ``Z1, A1, Z2, A2``.
     X : ndarray, shape (n_x, m)
-    Y : ndarray, shape (1, m)
+    Y : ndarray, shape (n_y, m)
         Labels in {0, 1}.
     convention : {"deferred", "absorbed", "sum"}
         What ``dZ`` means; see :mod:`npbackprop.conventions`.
@@ -198,8 +199,8 @@ def backward(
     Returns
     -------
     dict
-        ``dZ2`` (1, m), ``dW2`` (1, n_h), ``db2`` (1, 1), ``dZ1`` (n_h, m), ``dW1`` (n_h, n_x),
-        ``db1`` (n_h, 1).
+        ``dZ2`` (n_y, m), ``dW2`` (n_y, n_h), ``db2`` (n_y, 1), ``dZ1`` (n_h, m),
+        ``dW1`` (n_h, n_x), ``db1`` (n_h, 1).
 
     Examples
     --------
@@ -251,22 +252,22 @@ def backward(
     s_Z = conventions.output_scale(convention, m)  # eq-scales   1, 1/m, 1
     s_W = conventions.param_scale(convention, m)  # eq-scales   1/m, 1, 1
 
-    dZ2 = s_Z * (A2 - Y)  # eq-dz2   (1, m)
-    dW2 = s_W * (dZ2 @ A1.T)  # eq-dw2   (1, m) @ (m, n_h) -> (1, n_h)
-    db2 = s_W * np.sum(dZ2, axis=1, keepdims=True)  # eq-db2   (1, 1)
-    dZ1 = (W2.T @ dZ2) * (1 - A1**2)  # eq-dz1   (n_h, 1) @ (1, m) -> (n_h, m)
+    dZ2 = s_Z * (A2 - Y)  # eq-dz2   (n_y, m)
+    dW2 = s_W * (dZ2 @ A1.T)  # eq-dw2   (n_y, m) @ (m, n_h) -> (n_y, n_h)
+    db2 = s_W * np.sum(dZ2, axis=1, keepdims=True)  # eq-db2   (n_y, 1)
+    dZ1 = (W2.T @ dZ2) * (1 - A1**2)  # eq-dz1   (n_h, n_y) @ (n_y, m) -> (n_h, m)
     dW1 = s_W * (dZ1 @ X.T)  # eq-dw1   (n_h, m) @ (m, n_x) -> (n_h, n_x)
     db1 = s_W * np.sum(dZ1, axis=1, keepdims=True)  # eq-db1   (n_h, 1)
     return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dW1": dW1, "db1": db1}
 
 
-def predict(X: np.ndarray, params: dict) -> np.ndarray:
-    """Class predictions: 1 where ``A2 > 0.5``, else 0.
+def predict(params: dict, X: np.ndarray) -> np.ndarray:
+    """Class predictions: 1 where ``A2 > 0.5``, else 0 (the course's ``predict(parameters, X)``).
 
     Parameters
     ----------
-    X : ndarray, shape (n_x, m)
     params : dict
+    X : ndarray, shape (n_x, m)
 
     Returns
     -------
@@ -276,7 +277,7 @@ def predict(X: np.ndarray, params: dict) -> np.ndarray:
     --------
     >>> p = {"W1": np.eye(2), "b1": np.zeros((2, 1)),
     ...      "W2": np.array([[1.0, -1.0]]), "b2": np.zeros((1, 1))}
-    >>> predict(np.array([[2.0, -1.0], [0.0, 1.0]]), p)
+    >>> predict(p, np.array([[2.0, -1.0], [0.0, 1.0]]))
     array([[1, 0]])
     """
     A2, _ = forward(X, params)

@@ -1,0 +1,100 @@
+"""Build machinery for the book: a cache that is never stale, and MathJax served offline.
+
+Loaded by ``conf.py`` as a local Sphinx extension.
+
+Never-stale execution
+    MyST-NB's jupyter-cache keys a notebook on its code cells only, so on its own it would
+    serve outputs computed with an older ``npbackprop``. ``conf.py`` therefore hashes the
+    package source (:func:`source_hash`) and (a) keeps one cache per hash, so new package code
+    starts from an empty cache, and (b) declares the hash as a config value that invalidates
+    the whole Sphinx environment, so every chapter is re-read and re-executed. A prose-only
+    edit changes neither: Sphinx re-reads that one page and its cells come from the cache.
+
+Offline MathJax
+    The PyPI package ``django-static-mathjax`` ships MathJax 3 (43 MB). Only what the CHTML
+    output needs is copied into ``_static/mathjax`` (about 2 MB): the combined ``tex-chtml.js``
+    component, its woff fonts, and the TeX extensions it may autoload.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+#: What MathJax's tex-chtml component loads, relative to the package's es5/ folder.
+MATHJAX_FILES = ("tex-chtml.js",)
+MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions", "ui", "a11y")
+#: a11y/sre.js is 3.9 MB of speech rules, loaded only if a reader turns speech on in the menu.
+MATHJAX_SKIP = ("sre.js",)
+
+
+def source_hash(src: Path) -> str:
+    """A short hash of every Python file under ``src`` (names and contents)."""
+    h = hashlib.sha256()
+    for path in sorted(src.rglob("*.py")):
+        h.update(path.relative_to(src).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+#: How many caches of earlier package sources to keep (reverting an edit then re-executes
+#: nothing); older ones are deleted.
+KEEP_CACHES = 3
+
+
+def prepare_cache(root: Path, digest: str) -> Path:
+    """The cache folder for this source hash, created (database included) before any reader runs.
+
+    Creating the database here, in the main process, is what makes ``sphinx-build -j N`` safe:
+    parallel readers otherwise race to create it. Only the most recently used caches are kept.
+    """
+    from jupyter_cache import get_cache
+
+    path = root / digest
+    path.mkdir(parents=True, exist_ok=True)
+    path.touch()  # mark as most recently used
+    get_cache(str(path)).list_cache_records()  # creates the SQLite database if missing
+    others = sorted(
+        (p for p in root.iterdir() if p.is_dir() and p != path),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in others[KEEP_CACHES - 1 :]:
+        shutil.rmtree(old, ignore_errors=True)
+    return path
+
+
+def mathjax_source() -> Path:
+    import mathjax  # the django-static-mathjax distribution's package
+
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+def copy_mathjax(app, exception) -> None:
+    """After an HTML build, put MathJax's needed files under ``_static/mathjax``."""
+    if exception is not None or app.builder.format != "html":
+        return
+    src = mathjax_source()
+    dest = Path(app.outdir) / "_static" / "mathjax"
+    for name in MATHJAX_FILES:
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists() or target.stat().st_size != (src / name).stat().st_size:
+            shutil.copy2(src / name, target)
+    for folder in MATHJAX_DIRS:
+        for path in (src / folder).rglob("*"):
+            if path.is_file() and path.name not in MATHJAX_SKIP:
+                target = dest / path.relative_to(src)
+                if not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, target)
+
+
+def setup(app):
+    # Changing this value (conf.py sets it to source_hash(src)) re-reads every page.
+    app.add_config_value("npbackprop_source_hash", "", "env")
+    app.connect("build-finished", copy_mathjax)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,127 @@
+"""The book's build behaves as promised: strict about failing cells and stderr, never stale,
+offline. The builds here use the real configuration (conf/) on small scratch pages."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "conf"))
+book_build = pytest.importorskip("book_build", reason="the book's build tools are not installed")
+pytest.importorskip("myst_nb", reason="the docs extra is not installed")
+
+HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+"""
+
+
+def build(tmp_path, pages: dict[str, str]):
+    """Build scratch pages with the book's configuration; return (exit status, log, html dir)."""
+    src = tmp_path / "src"
+    src.mkdir()
+    toc = "\n".join(pages)
+    (src / "index.md").write_text(f"# Scratch\n\n```{{toctree}}\n{toc}\n```\n")
+    for name, body in pages.items():
+        (src / f"{name}.md").write_text(HEADER + body)
+    out = tmp_path / "html"
+    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-c", str(ROOT / "conf"),
+         "-d", str(tmp_path / "doctrees"), str(src), str(out)],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    return proc.returncode, proc.stdout + proc.stderr, out
+
+
+GOOD = "# Good\n\n```{code-cell} python\nprint(6 * 7)\n```\n"
+FAILS = "# Fails\n\n```{code-cell} python\n1 / 0\n```\n"
+STDERR = "# Noisy\n\n```{code-cell} python\nimport sys\nprint('careful', file=sys.stderr)\n```\n"
+TAGGED = (
+    "# Tagged\n\n```{code-cell} python\n:tags: [remove-stderr]\nimport sys\n"
+    "print('expected ' + 'noise', file=sys.stderr)\n```\n"
+)
+
+
+def test_a_failing_cell_or_stderr_fails_the_build_and_the_rest_still_builds(tmp_path):
+    status, log, out = build(tmp_path, {"good": GOOD, "fails": FAILS, "noisy": STDERR})
+    assert status != 0
+    assert "ZeroDivisionError" in log  # the traceback is in the build log itself
+    assert re.search(r"noisy\.md.*stderr|stderr.*noisy", log, re.IGNORECASE | re.DOTALL)
+    assert "42" in (out / "good.html").read_text()  # --keep-going: the other pages were built
+
+
+def test_a_cell_tagged_remove_stderr_may_write_to_stderr(tmp_path):
+    status, log, out = build(tmp_path, {"good": GOOD, "tagged": TAGGED})
+    assert status == 0, log
+    assert "expected noise" not in (out / "tagged.html").read_text()
+    assert "running over TCP" not in log
+
+
+def test_the_source_hash_follows_every_byte_of_the_package(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("x = 1\n")
+    first = book_build.source_hash(pkg)
+    (pkg / "a.py").write_text("x = 1  # a comment\n")
+    assert book_build.source_hash(pkg) != first
+    (pkg / "a.py").write_text("x = 1\n")
+    assert book_build.source_hash(pkg) == first
+    (pkg / "b.py").write_text("")
+    assert book_build.source_hash(pkg) != first
+
+
+def test_prepare_cache_creates_the_database_and_keeps_few_caches(tmp_path):
+    for n, digest in enumerate(["a" * 16, "b" * 16, "c" * 16, "d" * 16]):
+        path = book_build.prepare_cache(tmp_path, digest)
+        os.utime(path, (n, n))  # make the order of use unambiguous
+        assert (path / "global.db").exists()
+    kept = sorted(p.name[0] for p in tmp_path.iterdir())
+    assert book_build.KEEP_CACHES == 3
+    assert kept == ["b", "c", "d"]  # the least recently used, "a", was removed
+
+
+SITE = ROOT / "_build" / "html"
+EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe|source)\b[^>]*?\b(?:src|href)=["'](?:https?:)?//""", re.I
+)
+
+
+@pytest.mark.skipif(not (SITE / "index.html").exists(), reason="build the book first: make html")
+def test_the_built_site_loads_nothing_from_another_host():
+    pages = sorted(SITE.rglob("*.html"))
+    assert pages
+    offenders = {}
+    for page in pages:
+        hits = EXTERNAL.findall(page.read_text(encoding="utf-8"))
+        if hits:
+            offenders[str(page.relative_to(SITE))] = hits[:3]
+    css = [
+        p
+        for p in (SITE / "_static").rglob("*.css")
+        if re.search(r"url\(\s*['\"]?(https?:)?//", p.read_text(errors="ignore"))
+    ]
+    assert not offenders, offenders
+    assert not css, css
+    mathjax = SITE / "_static" / "mathjax" / "tex-chtml.js"
+    assert mathjax.exists()
+    assert "mathjax/tex-chtml.js" in (SITE / "index.html").read_text()
+    fonts = list(
+        (SITE / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")
+    )
+    assert len(fonts) > 10
+    size = sum(p.stat().st_size for p in (SITE / "_static" / "mathjax").rglob("*") if p.is_file())
+    assert size < 5_000_000, (
+        f"MathJax copy is {size} bytes; only what rendering needs belongs there"
+    )
