@@ -61,12 +61,16 @@ nb_execution_allow_errors = False
 # tagged `remove-stderr`.
 nb_output_stderr = "warn"
 nb_merge_streams = False
+# Markdown that cells display (e.g. tables of results) is rendered as MyST, which has tables;
+# the default, CommonMark, shows a table's pipes as text.
+nb_render_markdown_format = "myst"
 
 # -- Math: numbered per chapter, MathJax 3 served from the site --------------------------------
 numfig = True
 math_numfig = True
 numfig_secnum_depth = 1
 math_eqref_format = "({number})"
+numfig_format = {"section": "Chapter %s"}  # {numref}`sec-notation` -> "Chapter 2"
 mathjax_path = "mathjax/tex-chtml.js"  # relative to _static; copied there by book_build.py
 mathjax3_config = {
     "tex": {"tags": "none"},  # Sphinx numbers the equations itself
