@@ -108,6 +108,9 @@ html_show_sourcelink = False
 # The repository button needs the public address of the repository; set BOOK_REPOSITORY_URL
 # when publishing. Without it the button is left out rather than pointing nowhere.
 _repository = os.environ.get("BOOK_REPOSITORY_URL", "")
+# Follow the reader's system setting until they pick a mode. (Without this the theme starts
+# from an empty mode and logs "Got invalid theme mode" as a console error.)
+html_context = {"default_mode": "auto"}
 html_theme_options = {
     "path_to_docs": "docs",
     "repository_url": _repository,
@@ -121,6 +124,6 @@ html_theme_options = {
     "show_toc_level": 2,
     "logo": {"text": "Where does the 1/m go?", "alt_text": "Where does the 1/m go? - home"},
     "navigation_with_keys": False,
-    "pygments_light_style": "tango",
-    "pygments_dark_style": "monokai",
+    # Code colours: the theme's defaults, accessible-pygments' high-contrast styles, pass
+    # WCAG contrast; "tango" and "monokai" do not (axe flags string literals).
 }
