@@ -1,0 +1,238 @@
+"""The book's equations for one example and for a batch, each written here exactly as the book
+states it and verified against an independent reference: SymPy for scalar identities, the
+autograd package for everything with arrays. The package is checked against the same formulas."""
+
+import itertools
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+import sympy as sp
+from autograd import grad
+
+from npbackprop import network, training, two_layer
+
+from helpers import CONVENTIONS, assert_close
+
+# --- Scalar identities, symbolically. ---
+
+
+@pytest.mark.verifies("eq-one-sigma-prime")
+def test_sigmoid_derivative_is_a_times_one_minus_a():
+    z = sp.symbols("z", real=True)
+    sigma = 1 / (1 + sp.exp(-z))
+    assert sp.simplify(sp.diff(sigma, z) - sigma * (1 - sigma)) == 0
+
+
+@pytest.mark.verifies("eq-one-loss", "eq-one-dl-da", "eq-one-dz2")
+def test_cross_entropy_and_sigmoid_give_a_minus_y():
+    a, y, z = sp.symbols("a y z", real=True)
+    L = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))  # eq-one-loss
+    dl_da = sp.diff(L, a)
+    assert sp.simplify(dl_da - (-y / a + (1 - y) / (1 - a))) == 0  # eq-one-dl-da
+    assert sp.simplify(dl_da * a * (1 - a) - (a - y)) == 0  # eq-one-dz2, the algebra
+    sigma = 1 / (1 + sp.exp(-z))
+    dz = sp.diff(L.subs(a, sigma), z)  # the chain rule done by SymPy end to end
+    assert sp.simplify(dz - (sigma - y)) == 0
+
+
+@pytest.mark.verifies("eq-dj-dl")
+@pytest.mark.parametrize("m", [1, 2, 5, 9])
+def test_each_loss_enters_the_mean_cost_with_weight_one_over_m(m):
+    losses = sp.symbols(f"L1:{m + 1}")
+    J = sp.Rational(1, m) * sum(losses)
+    assert all(sp.diff(J, Li) == sp.Rational(1, m) for Li in losses)
+
+
+@pytest.mark.verifies("eq-mix-error")
+def test_relative_error_of_a_gradient_off_by_k():
+    k, n = sp.symbols("k n", positive=True)  # n = ‖g‖ > 0
+    error = sp.Abs(k * n - n) / (k * n + n)
+    assert sp.simplify(error - sp.Abs(k - 1) / (k + 1)) == 0
+    rng = np.random.default_rng(0)
+    g = rng.normal(size=(3, 4))
+    for kk in (400.0, 1 / 400, 2.5, 1.0):
+        err = np.linalg.norm(kk * g - g) / (np.linalg.norm(kk * g) + np.linalg.norm(g))
+        assert err == pytest.approx(abs(kk - 1) / (kk + 1), rel=1e-12)
+
+
+@pytest.mark.verifies("eq-lr-sum")
+def test_the_sum_convention_with_rate_over_m_takes_the_mean_step():
+    W, g, alpha, m = sp.symbols("W g alpha m", positive=True)
+    assert sp.simplify((W - alpha / m * (m * g)) - (W - alpha * g)) == 0
+
+
+# --- One example, with arrays: the book's formulas against autograd. ---
+
+
+def one_example_loss(p, x, y):
+    """eq-one-forward and eq-one-loss, in autograd.numpy."""
+    z1 = anp.dot(p["W1"], x) + p["b1"]
+    a1 = anp.tanh(z1)
+    z2 = anp.dot(p["W2"], a1) + p["b2"]
+    a2 = 1 / (1 + anp.exp(-z2))
+    return -anp.sum(y * anp.log(a2) + (1 - y) * anp.log(1 - a2))
+
+
+def one_example_formulas(p, x, y):
+    """The book's single-example backward pass, eq-one-dz2 to eq-one-dw1, as written there."""
+    z1 = p["W1"] @ x + p["b1"]
+    a1 = np.tanh(z1)
+    a2 = 1 / (1 + np.exp(-(p["W2"] @ a1 + p["b2"])))
+    dz2 = a2 - y  # eq-one-dz2
+    dW2, db2 = dz2 @ a1.T, dz2  # eq-one-dw2
+    dz1 = p["W2"].T @ dz2 * (1 - a1**2)  # eq-one-dz1
+    dW1, db1 = dz1 @ x.T, dz1  # eq-one-dw1
+    return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2, "dZ2": dz2, "dZ1": dz1}
+
+
+@pytest.mark.verifies(
+    "eq-one-forward", "eq-one-loss", "eq-one-dz2", "eq-one-dw2", "eq-one-dz1", "eq-one-dw1"
+)
+@pytest.mark.parametrize(("seed", "label"), list(itertools.product(range(4), (0.0, 1.0))))
+def test_single_example_formulas_match_autograd_and_the_package(seed, label):
+    rng = np.random.default_rng(seed)
+    p = {"W1": rng.normal(size=(4, 3)), "b1": rng.normal(size=(4, 1)),
+         "W2": rng.normal(size=(1, 4)), "b2": rng.normal(size=(1, 1))}  # fmt: skip
+    x, y = rng.normal(size=(3, 1)), np.array([[label]])
+    book = one_example_formulas(p, x, y)
+    reference = grad(one_example_loss)(p, x, y)
+    for k in ("W1", "b1", "W2", "b2"):
+        assert_close(book[f"d{k}"], reference[k], f"book d{k} vs autograd", rtol=1e-10)
+    _, cache = two_layer.forward(x, p)
+    package = two_layer.backward(p, cache, x, y)
+    for k, value in book.items():
+        assert_close(package[k], value, f"package {k} vs the book", rtol=1e-12)
+    assert two_layer.cost(cache["A2"], y) == pytest.approx(float(one_example_loss(p, x, y)))
+
+
+# --- A batch: the book's three conventions against autograd. ---
+
+# eq-scales, as the book's table states it.
+SCALES = {
+    "deferred": lambda m: (1.0, 1.0 / m),
+    "absorbed": lambda m: (1.0 / m, 1.0),
+    "sum": lambda m: (1.0, 1.0),
+}
+
+
+def batch_cost(p, X, Y, reduction):
+    """eq-z1 to eq-a2 and eq-cost (or m J for the sum convention), in autograd.numpy."""
+    Z1 = anp.dot(p["W1"], X) + p["b1"]  # eq-z1
+    A1 = anp.tanh(Z1)  # eq-a1
+    Z2 = anp.dot(p["W2"], A1) + p["b2"]  # eq-z2
+    A2 = 1 / (1 + anp.exp(-Z2))  # eq-a2
+    total = -anp.sum(Y * anp.log(A2) + (1 - Y) * anp.log(1 - A2))
+    return total / X.shape[1] if reduction == "mean" else total  # eq-cost
+
+
+def batch_formulas(p, X, Y, convention):
+    """eq-dz2 to eq-db1 with (s_Z, s_W) from eq-scales, written as the book writes them."""
+    m = X.shape[1]
+    s_Z, s_W = SCALES[convention](m)
+    A1 = np.tanh(p["W1"] @ X + p["b1"])
+    A2 = 1 / (1 + np.exp(-(p["W2"] @ A1 + p["b2"])))
+    dZ2 = s_Z * (A2 - Y)  # eq-dz2
+    dW2 = s_W * dZ2 @ A1.T  # eq-dw2
+    db2 = s_W * dZ2.sum(axis=1, keepdims=True)  # eq-db2
+    dZ1 = p["W2"].T @ dZ2 * (1 - A1**2)  # eq-dz1
+    dW1 = s_W * dZ1 @ X.T  # eq-dw1
+    db1 = s_W * dZ1.sum(axis=1, keepdims=True)  # eq-db1
+    return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+
+def dJ_dZ(p, X, Y, reduction):
+    """∂cost/∂Z2 and ∂cost/∂Z1 by autograd, from the forward pass continued from each Z."""
+    m_or_1 = X.shape[1] if reduction == "mean" else 1
+
+    def from_z2(Z2):
+        A2 = 1 / (1 + anp.exp(-Z2))
+        return -anp.sum(Y * anp.log(A2) + (1 - Y) * anp.log(1 - A2)) / m_or_1
+
+    def from_z1(Z1):
+        return from_z2(anp.dot(p["W2"], anp.tanh(Z1)) + p["b2"])
+
+    Z1 = p["W1"] @ X + p["b1"]
+    Z2 = p["W2"] @ np.tanh(Z1) + p["b2"]
+    return {"dZ2": grad(from_z2)(Z2), "dZ1": grad(from_z1)(Z1)}
+
+
+@pytest.mark.verifies(
+    "eq-z1", "eq-a1", "eq-z2", "eq-a2", "eq-cost", "eq-dz2", "eq-dw2", "eq-db2",
+    "eq-dz1", "eq-dw1", "eq-db1", "eq-scales", "eq-batch-dw2",
+)  # fmt: skip
+@pytest.mark.parametrize("convention", CONVENTIONS)
+@pytest.mark.parametrize("m", [1, 3, 50])
+def test_batch_formulas_in_each_convention_match_autograd_and_the_package(convention, m):
+    rng = np.random.default_rng(m)
+    p = {"W1": rng.normal(size=(4, 2)), "b1": rng.normal(size=(4, 1)),
+         "W2": rng.normal(size=(1, 4)), "b2": rng.normal(size=(1, 1))}  # fmt: skip
+    X = rng.normal(size=(2, m))
+    Y = (rng.random((1, m)) < 0.5).astype(float)
+    reduction = "sum" if convention == "sum" else "mean"
+    book = batch_formulas(p, X, Y, convention)
+    reference = grad(batch_cost)(p, X, Y, reduction)
+    for k in ("W1", "b1", "W2", "b2"):  # dW, db: the gradient of the convention's cost
+        assert_close(book[f"d{k}"], reference[k], f"{convention} d{k}", rtol=1e-10)
+    # dZ: m ∂J/∂Z (deferred), ∂J/∂Z (absorbed), ∂(mJ)/∂Z (sum) — eq-scales' last column
+    dZ = dJ_dZ(p, X, Y, reduction)
+    factor = m if convention == "deferred" else 1
+    for k in ("dZ1", "dZ2"):
+        assert_close(book[k], factor * dZ[k], f"{convention} {k}", rtol=1e-10)
+    # eq-batch-dw2: (1/m) Σ of per-example outer products = (1/m) dZ2 A1ᵀ = ∂J/∂W2
+    A1 = np.tanh(p["W1"] @ X + p["b1"])
+    A2 = 1 / (1 + np.exp(-(p["W2"] @ A1 + p["b2"])))
+    outer = sum((A2[:, [i]] - Y[:, [i]]) @ A1[:, [i]].T for i in range(m)) / m
+    mean_reference = grad(batch_cost)(p, X, Y, "mean")["W2"]
+    assert_close(outer, mean_reference, "eq-batch-dw2", rtol=1e-10)
+    # and the package implements the book's lines
+    _, cache = two_layer.forward(X, p)
+    package = two_layer.backward(p, cache, X, Y, convention)
+    for k, value in book.items():
+        assert_close(package[k], value, f"package {k}", rtol=1e-12)
+    assert two_layer.cost(cache["A2"], Y) == pytest.approx(float(batch_cost(p, X, Y, "mean")))
+
+
+@pytest.mark.verifies("eq-stacked", "eq-mean-of-examples")
+def test_deferred_dZ_stacks_the_single_example_dz_and_dW_averages_them():
+    rng = np.random.default_rng(7)
+    p = {"W1": rng.normal(size=(4, 2)), "b1": rng.normal(size=(4, 1)),
+         "W2": rng.normal(size=(1, 4)), "b2": rng.normal(size=(1, 1))}  # fmt: skip
+    X, Y = rng.normal(size=(2, 12)), (rng.random((1, 12)) < 0.5).astype(float)
+    batch = batch_formulas(p, X, Y, "deferred")
+    singles = [one_example_formulas(p, X[:, [i]], Y[:, [i]]) for i in range(12)]
+    for k in ("dZ1", "dZ2"):
+        assert_close(batch[k], np.hstack([s[k] for s in singles]), f"eq-stacked {k}")
+    for k in ("dW1", "db1", "dW2", "db2"):
+        mean = np.mean([s[k] for s in singles], axis=0)
+        assert_close(batch[k], mean, f"eq-mean-of-examples {k}")
+        reference = grad(batch_cost)(p, X, Y, "mean")[k[1:]]
+        assert_close(mean, reference, f"mean of per-example {k} = dJ/d{k[1:]}", rtol=1e-10)
+
+
+@pytest.mark.verifies("eq-op-counts")
+@pytest.mark.parametrize("dims", [[2, 4, 1], [784, 128, 10], [5, 3, 3, 2]])
+def test_operation_counts_are_the_sizes_of_the_scaled_arrays(dims):
+    """Absorbed scales dZ[L] (n_L × m numbers); deferred scales every dW and db."""
+    m = 7
+    rng = np.random.default_rng(0)
+    p = network.init_params(dims, seed=0)
+    X = rng.normal(size=(dims[0], m))
+    Y = np.eye(dims[-1])[:, rng.integers(0, dims[-1], m)] if dims[-1] > 1 else np.ones((1, m))
+    output = "softmax" if dims[-1] > 1 else "sigmoid"
+    grads = network.gradients(p, X, Y, output=output)
+    L = len(dims) - 1
+    absorbed = dims[-1] * m  # the book's formula
+    deferred = sum(n * (n_prev + 1) for n_prev, n in itertools.pairwise(dims))
+    assert absorbed == grads[f"dZ{L}"].size
+    assert deferred == sum(grads[f"dW{l}"].size + grads[f"db{l}"].size for l in range(1, L + 1))
+
+
+@pytest.mark.verifies("eq-lr-sum")
+def test_training_in_sum_with_rate_over_m_retraces_the_mean_run():
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(2, 40)), (rng.random((1, 40)) < 0.5).astype(float)
+    kw = dict(hidden="tanh", epochs=100, seed=3)
+    _, mean = training.train(X, Y, [2, 3, 1], convention="deferred", learning_rate=0.8, **kw)
+    _, summed = training.train(X, Y, [2, 3, 1], convention="sum", learning_rate=0.8 / 40, **kw)
+    np.testing.assert_allclose(summed.cost, mean.cost, rtol=1e-12)
