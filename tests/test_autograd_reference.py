@@ -23,6 +23,7 @@ GRID = list(itertools.product(HIDDEN, OUTPUTS, CONVENTIONS, [0.0, 0.7], [True, F
 
 
 @pytest.mark.verifies("eq-dz-deferred", "eq-dz-absorbed", "eq-dz-sum")
+@pytest.mark.verifies("eq-deep-out", "eq-deep-dw", "eq-deep-dz")
 @pytest.mark.parametrize(("hidden", "output", "convention", "lambd", "fused"), GRID)
 def test_all_gradients_match_autograd(hidden, output, convention, lambd, fused):
     params, X, Y = make_problem(hidden, output, dims=(3, 4, 5), seed=3)

@@ -236,3 +236,51 @@ def test_training_in_sum_with_rate_over_m_retraces_the_mean_run():
     _, mean = training.train(X, Y, [2, 3, 1], convention="deferred", learning_rate=0.8, **kw)
     _, summed = training.train(X, Y, [2, 3, 1], convention="sum", learning_rate=0.8 / 40, **kw)
     np.testing.assert_allclose(summed.cost, mean.cost, rtol=1e-12)
+
+
+# --- Losses and activations (chapter "Losses and activations"), symbolically. ---
+
+
+@pytest.mark.verifies("eq-softmax-ce")
+def test_softmax_cross_entropy_gradient_is_a_minus_y():
+    z = sp.symbols("z1:4", real=True)
+    exps = [sp.exp(zk) for zk in z]
+    a = [e / sum(exps) for e in exps]
+    for hot in range(3):  # every one-hot target
+        y = [1 if k == hot else 0 for k in range(3)]
+        L = -sum(yk * sp.log(ak) for yk, ak in zip(y, a, strict=True))
+        for k in range(3):
+            assert sp.simplify(sp.diff(L, z[k]) - (a[k] - y[k])) == 0
+
+
+@pytest.mark.verifies("eq-mse", "eq-sigmoid-mse")
+def test_squared_error_gradients():
+    z, y = sp.symbols("z y", real=True)
+    assert sp.simplify(sp.diff(sp.Rational(1, 2) * (z - y) ** 2, z) - (z - y)) == 0
+    a = 1 / (1 + sp.exp(-z))
+    dz = sp.diff(sp.Rational(1, 2) * (a - y) ** 2, z)
+    assert sp.simplify(dz - (a - y) * a * (1 - a)) == 0
+
+
+@pytest.mark.verifies("eq-activation-derivatives")
+def test_activation_derivatives_as_the_book_states_them():
+    z = sp.symbols("z", real=True)
+    assert sp.simplify(sp.diff(sp.tanh(z), z) - (1 - sp.tanh(z) ** 2)) == 0
+    sigma = 1 / (1 + sp.exp(-z))
+    assert sp.simplify(sp.diff(sigma, z) - sigma * (1 - sigma)) == 0
+    # the piecewise ones: the book's cases, at and around the kink, against the package
+    points = np.array([-2.0, -1e-9, 0.0, 1e-9, 3.0])
+    book_relu = np.where(points > 0, 1.0, 0.0)
+    book_leaky = np.where(points > 0, 1.0, 0.01)
+    from npbackprop import activations
+
+    np.testing.assert_array_equal(activations.relu_derivative(points), book_relu)
+    np.testing.assert_array_equal(activations.leaky_relu_derivative(points), book_leaky)
+    # and away from the kink the cases are the derivative (centred differences of max(z, 0))
+    for zz in (-2.0, 3.0):
+        eps = 1e-6
+        fd_relu = (max(zz + eps, 0) - max(zz - eps, 0)) / (2 * eps)
+        fd_leaky = (np.where(zz + eps > 0, zz + eps, 0.01 * (zz + eps))
+                    - np.where(zz - eps > 0, zz - eps, 0.01 * (zz - eps))) / (2 * eps)  # fmt: skip
+        assert fd_relu == pytest.approx(1.0 if zz > 0 else 0.0)
+        assert float(fd_leaky) == pytest.approx(1.0 if zz > 0 else 0.01)
