@@ -284,3 +284,63 @@ def test_activation_derivatives_as_the_book_states_them():
                     - np.where(zz - eps > 0, zz - eps, 0.01 * (zz - eps))) / (2 * eps)  # fmt: skip
         assert fd_relu == pytest.approx(1.0 if zz > 0 else 0.0)
         assert float(fd_leaky) == pytest.approx(1.0 if zz > 0 else 0.01)
+
+
+# --- Mini-batches and gradient checking. ---
+
+
+def _moons_problem(m=48, seed=0):
+    from npbackprop import datasets
+
+    X, Y = datasets.moons(m=m, seed=seed)
+    return network.init_params([2, 5, 1], seed=seed), X, Y
+
+
+def _reference_mean_grad(p, X, Y):
+    """∂J/∂W1 by autograd for a tanh/sigmoid network, written here."""
+
+    def J(W1):
+        A1 = anp.tanh(anp.dot(W1, X) + p["b1"])
+        Z2 = anp.dot(p["W2"], A1) + p["b2"]
+        return anp.mean(anp.logaddexp(0.0, Z2) - Y * Z2)
+
+    return grad(J)(p["W1"])
+
+
+@pytest.mark.verifies("eq-minibatch-grad")
+def test_a_batch_gradient_is_the_mean_over_that_batch_only():
+    p, X, Y = _moons_problem()
+    for index in (np.arange(0, 32), np.arange(32, 48), np.array([5])):  # incl. a short batch
+        ours = network.gradients(p, X[:, index], Y[:, index], hidden="tanh")["dW1"]
+        assert_close(ours, _reference_mean_grad(p, X[:, index], Y[:, index]), "batch", 1e-10)
+
+
+@pytest.mark.verifies("eq-accumulation")
+@pytest.mark.parametrize("k", [2, 4, 6])
+def test_accumulating_k_micro_batch_means_with_one_over_k(k):
+    p, X, Y = _moons_problem(m=12 * k)
+    b = 12
+    parts = [
+        network.gradients(p, X[:, j * b : (j + 1) * b], Y[:, j * b : (j + 1) * b], hidden="tanh")[
+            "dW1"
+        ]
+        for j in range(k)
+    ]
+    full = _reference_mean_grad(p, X, Y)
+    assert_close(sum(parts) / k, full, "1/k once", rtol=1e-10)
+    rel = np.linalg.norm(sum(parts) - full) / (np.linalg.norm(sum(parts)) + np.linalg.norm(full))
+    assert rel == pytest.approx((k - 1) / (k + 1), rel=1e-9)  # no 1/k: k times too large
+
+
+@pytest.mark.verifies("eq-centred")
+def test_centred_differences_have_error_of_order_eps_squared():
+    x0 = 0.7
+    exact = np.cos(x0)
+    errors = [abs((np.sin(x0 + e) - np.sin(x0 - e)) / (2 * e) - exact) for e in (1e-2, 5e-3)]
+    assert errors[0] / errors[1] == pytest.approx(4.0, rel=1e-2)  # halving ε quarters the error
+    one_sided = [abs((np.sin(x0 + e) - np.sin(x0)) / e - exact) for e in (1e-2, 5e-3)]
+    assert one_sided[0] / one_sided[1] == pytest.approx(2.0, rel=2e-2)
+    from npbackprop.gradcheck import numerical_gradient
+
+    g = numerical_gradient(lambda v: float(np.sum(np.sin(v))), np.array([x0]), eps=1e-2)
+    assert g[0] == pytest.approx((np.sin(x0 + 1e-2) - np.sin(x0 - 1e-2)) / 2e-2, rel=1e-12)

@@ -88,6 +88,7 @@ def test_relative_error_of_a_scaled_array(k):
     assert gradcheck.relative_error(k * a, a) == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.verifies("eq-rel-error")
 def test_relative_error_by_hand():
     # ‖(6, 8)‖ = 10, ‖(3, 4)‖ = 5, ‖(6, 8) - (3, 4)‖ = ‖(3, 4)‖ = 5: 5 / (10 + 5) = 1/3
     assert gradcheck.relative_error(np.array([6.0, 8.0]), np.array([3.0, 4.0])) == pytest.approx(

@@ -46,6 +46,7 @@ def fd_gradients(params, X, Y, *, reduction, **settings):
     return out
 
 
+@pytest.mark.verifies("eq-l2-grad", "eq-l2-sum")
 @pytest.mark.parametrize(("hidden", "output", "convention", "lambd", "fused"), GRID)
 def test_gradients_match_finite_differences(hidden, output, convention, lambd, fused):
     params, X, Y = make_problem(hidden, output, seed=1)
@@ -60,6 +61,7 @@ def test_gradients_match_finite_differences(hidden, output, convention, lambd, f
         assert err < 1e-7, f"{key}: relative error {err:.2e} ({hidden}/{output}/{convention})"
 
 
+@pytest.mark.verifies("eq-dropout-forward", "eq-dropout-backward")
 @pytest.mark.parametrize(("hidden", "output"), list(itertools.product(HIDDEN, OUTPUTS)))
 @pytest.mark.parametrize("convention", CONVENTIONS)
 def test_dropout_gradients_match_finite_differences(hidden, output, convention):
@@ -71,6 +73,7 @@ def test_dropout_gradients_match_finite_differences(hidden, output, convention):
         assert rel_err(grads[key], expected) < 1e-7, key
 
 
+@pytest.mark.verifies("eq-dropout-forward")
 def test_dropout_masks_are_seeded_and_inverted():
     params, X, _ = make_problem("relu", "sigmoid", dims=(3, 400, 300), m=50, seed=0)
     _, c1 = network.forward(X, params, keep_prob=0.8, seed=5)
