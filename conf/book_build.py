@@ -21,6 +21,12 @@ Page weight
     theme shows, so the script is replaced by an empty stub after the build (pages stay under
     2.5 MB; the browser tests check both the weight and that no file is missing).
 
+Navigation that is never stale
+    Sphinx rewrites a page when its own source changes, not when the table of contents moves it:
+    after a chapter is added or retitled, the other pages would keep their old "next" and
+    "previous" links and sidebar. When the reading order or a title changes, every page is
+    rewritten.
+
 Accessibility
     docutils writes a citation list as ``role="list"`` holding ``role="doc-biblioentry"``
     entries, which ARIA does not allow (a list must hold list items): entries become
@@ -124,9 +130,33 @@ def copy_mathjax(outdir: Path) -> None:
                     shutil.copy2(path, target)
 
 
+def reading_order(env) -> list[str]:
+    """The documents in the order the table of contents presents them."""
+    order: list[str] = []
+
+    def walk(doc):
+        for child in env.toctree_includes.get(doc, []):
+            if child not in order:
+                order.append(child)
+                walk(child)
+
+    walk(env.config.root_doc)
+    return order
+
+
+def rewrite_all_when_the_navigation_changes(app, env) -> list[str]:
+    """Every page, if the reading order or any title changed since the last build."""
+    navigation = [(doc, env.titles[doc].astext() if doc in env.titles else "")
+                  for doc in [env.config.root_doc, *reading_order(env)]]  # fmt: skip
+    before = getattr(env, "book_navigation", None)
+    env.book_navigation = navigation
+    return sorted(env.found_docs) if before is not None and before != navigation else []
+
+
 def setup(app):
     # Changing this value (conf.py sets it to source_hash(src)) re-reads every page.
     app.add_config_value("npbackprop_source_hash", "", "env")
     app.connect("build-finished", finish_static)
     app.connect("html-page-context", citation_entries_as_list_items)
+    app.connect("env-get-updated", rewrite_all_when_the_navigation_changes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

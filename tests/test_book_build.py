@@ -125,3 +125,33 @@ def test_the_built_site_loads_nothing_from_another_host():
     assert size < 5_000_000, (
         f"MathJax copy is {size} bytes; only what rendering needs belongs there"
     )
+
+
+def test_adding_or_retitling_a_chapter_rewrites_every_page_s_navigation(tmp_path):
+    """Sphinx alone would leave an unchanged page's "next" link pointing past a new chapter."""
+    plain = "# {0}\n\nText of {0}.\n"
+    pages = {"one": plain.format("One"), "three": plain.format("Three")}
+    status, log, out = build(tmp_path, pages)
+    assert status == 0, log
+    assert 'href="three.html"' in (out / "one.html").read_text()
+    src = tmp_path / "src"
+    (src / "two.md").write_text(HEADER + plain.format("Two"))
+    (src / "index.md").write_text("# Scratch\n\n```{toctree}\none\ntwo\nthree\n```\n")
+    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-c", str(ROOT / "conf"),
+         "-d", str(tmp_path / "doctrees"), str(src), str(out)],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    one = (out / "one.html").read_text()
+    next_link = re.search(r'class="right-next"\s+href="([^"]+)"', one)
+    assert next_link, "one.html has no next link"
+    assert next_link.group(1) == "two.html"
+    # retitling a chapter reaches the other pages' sidebars too
+    (src / "two.md").write_text(HEADER + plain.format("Second"))
+    proc = subprocess.run(
+        proc.args, capture_output=True, text=True, env=env, timeout=600, check=False
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Second" in (out / "three.html").read_text()

@@ -159,7 +159,7 @@ def dJ_dZ(p, X, Y, reduction):
 
 @pytest.mark.verifies(
     "eq-z1", "eq-a1", "eq-z2", "eq-a2", "eq-cost", "eq-dz2", "eq-dw2", "eq-db2",
-    "eq-dz1", "eq-dw1", "eq-db1", "eq-scales", "eq-batch-dw2",
+    "eq-dz1", "eq-dw1", "eq-db1", "eq-scales", "eq-batch-dw2", "eq-dj-dz2",
 )  # fmt: skip
 @pytest.mark.parametrize("convention", CONVENTIONS)
 @pytest.mark.parametrize("m", [1, 3, 50])

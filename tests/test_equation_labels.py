@@ -78,3 +78,14 @@ def test_the_scanner_finds_both_label_forms(tmp_path):
     text = "```{math}\n:label: eq-one\nx\n```\n\n$$ y $$ (eq-two)\n"
     found = {m.group(1) or m.group(2) for m in LABEL.finditer(text)}
     assert found == {"eq-one", "eq-two"}
+
+
+def test_no_page_title_contains_math():
+    """Titles appear in every page's sidebar, and pages without math of their own do not load
+    MathJax: a formula in a title would show as raw TeX there."""
+    for path in sorted(DOCS.rglob("*.md")):
+        if path.name in NOT_BUILT:
+            continue
+        titles = re.findall(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
+        assert titles, f"{path} has no title"
+        assert "$" not in titles[0], f"{path}: the title {titles[0]!r} contains math"

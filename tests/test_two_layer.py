@@ -92,7 +92,7 @@ def test_deferred_dZ_is_the_single_example_dz_stacked():
 
 def test_every_backward_and_forward_line_names_its_equation():
     """The code reads side by side with the book: one labelled line per equation."""
-    source = inspect.getsource(two_layer.backward) + inspect.getsource(two_layer.forward)
+    source = inspect.getsource(two_layer._backward) + inspect.getsource(two_layer.forward)
     source += inspect.getsource(two_layer.cost)
     named = re.findall(r"#\s*(eq-[a-z0-9-]+)", source)
     assert set(named) == set(two_layer.EQUATIONS), set(named) ^ set(two_layer.EQUATIONS)

@@ -248,17 +248,22 @@ def backward(
     check_labels(Y, "sigmoid")
     check_shape(A1, (params["W1"].shape[0], m), "cache['A1']", "(n_h, m)")
     check_shape(A2, Y.shape, "cache['A2']", "the shape of Y")
-    W2 = params["W2"]
-    s_Z = conventions.output_scale(convention, m)  # eq-scales   1, 1/m, 1
-    s_W = conventions.param_scale(convention, m)  # eq-scales   1/m, 1, 1
+    return _backward(params["W2"], A1, A2, X, Y, convention)
 
-    dZ2 = s_Z * (A2 - Y)  # eq-dz2   (n_y, m)
-    dW2 = s_W * (dZ2 @ A1.T)  # eq-dw2   (n_y, m) @ (m, n_h) -> (n_y, n_h)
-    db2 = s_W * np.sum(dZ2, axis=1, keepdims=True)  # eq-db2   (n_y, 1)
-    dZ1 = (W2.T @ dZ2) * (1 - A1**2)  # eq-dz1   (n_h, n_y) @ (n_y, m) -> (n_h, m)
-    dW1 = s_W * (dZ1 @ X.T)  # eq-dw1   (n_h, m) @ (m, n_x) -> (n_h, n_x)
-    db1 = s_W * np.sum(dZ1, axis=1, keepdims=True)  # eq-db1   (n_h, 1)
-    return {"dZ2": dZ2, "dW2": dW2, "db2": db2, "dZ1": dZ1, "dW1": dW1, "db1": db1}
+
+def _backward(W2, A1, A2, X, Y, convention):
+    """The book's equations: what :func:`backward` runs after its input checks."""
+    m = X.shape[1]
+    s_Z = conventions.output_scale(convention, m)  # eq-scales
+    s_W = conventions.param_scale(convention, m)  # eq-scales
+
+    dZ2 = s_Z * (A2 - Y)  # eq-dz2  (n_y, m)
+    dW2 = s_W * (dZ2 @ A1.T)  # eq-dw2  (n_y, n_h)
+    db2 = s_W * np.sum(dZ2, axis=1, keepdims=True)  # eq-db2
+    dZ1 = (W2.T @ dZ2) * (1 - A1**2)  # eq-dz1  (n_h, m)
+    dW1 = s_W * (dZ1 @ X.T)  # eq-dw1  (n_h, n_x)
+    db1 = s_W * np.sum(dZ1, axis=1, keepdims=True)  # eq-db1
+    return dict(dZ2=dZ2, dW2=dW2, db2=db2, dZ1=dZ1, dW1=dW1, db1=db1)
 
 
 def predict(params: dict, X: np.ndarray) -> np.ndarray:
