@@ -344,3 +344,28 @@ def test_centred_differences_have_error_of_order_eps_squared():
 
     g = numerical_gradient(lambda v: float(np.sum(np.sin(v))), np.array([x0]), eps=1e-2)
     assert g[0] == pytest.approx((np.sin(x0 + 1e-2) - np.sin(x0 - 1e-2)) / 2e-2, rel=1e-12)
+
+
+@pytest.mark.verifies("eq-loss-scaling")
+def test_loss_scaling_returns_the_same_gradient_and_avoids_float16_underflow():
+    p, X, Y = _moons_problem(m=64, seed=3)
+    S = 1024.0
+    # in float64, linearity: the gradient of S·J divided by S is the gradient of J
+    plain = network.gradients(p, X, Y, hidden="tanh", convention="absorbed")
+    scaled = {k: v * S for k, v in plain.items()}  # what backprop of S·J produces
+    for k in ("dW1", "db1", "dW2", "db2"):
+        assert_close(scaled[k] / S, _reference_grads_all(p, X, Y)[k], f"1/S ∇(S J) {k}", 1e-10)
+    # in float16, dZ/m underflows for small per-example gradients; S·dZ/m does not
+    dz = np.full(8, 1e-3, dtype=np.float16)
+    m = 65536
+    assert np.all(dz * np.float16(1.0 / m) == 0)
+    assert np.all(dz * np.float16(S / m) > 0)
+
+
+def _reference_grads_all(p, X, Y):
+    def J(q):
+        A1 = anp.tanh(anp.dot(q["W1"], X) + q["b1"])
+        Z2 = anp.dot(q["W2"], A1) + q["b2"]
+        return anp.mean(anp.logaddexp(0.0, Z2) - Y * Z2)
+
+    return {f"d{k}": v for k, v in grad(J)(dict(p)).items()}

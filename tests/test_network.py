@@ -132,6 +132,7 @@ def test_linear_forward_and_backward_by_hand():
     np.testing.assert_allclose(db_sum, 2 * db)
 
 
+@pytest.mark.verifies("eq-unfused")
 @pytest.mark.parametrize("output", OUTPUTS)
 def test_fused_and_unfused_agree_away_from_saturation(output):
     params, X, Y = make_problem("tanh", output, seed=4)
@@ -145,6 +146,7 @@ def test_fused_and_unfused_agree_away_from_saturation(output):
             assert_close(a[key], b[key], f"{output} {convention} {key}", rtol=1e-10)
 
 
+@pytest.mark.verifies("eq-unfused")
 @pytest.mark.parametrize(("dtype", "z"), [(np.float64, 40.0), (np.float32, 20.0)])
 def test_unfused_output_gives_nan_at_saturation_and_fused_stays_finite(dtype, z):
     """Documented behaviour: σ(z) rounds to 1, so dA = 1/(1 - A) = inf and dA·σ'(Z) = inf·0."""
