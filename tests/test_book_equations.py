@@ -369,3 +369,49 @@ def _reference_grads_all(p, X, Y):
         return anp.mean(anp.logaddexp(0.0, Z2) - Y * Z2)
 
     return {f"d{k}": v for k, v in grad(J)(dict(p)).items()}
+
+
+# --- Frameworks: row-major layout and the mean over N·K elements. ---
+
+
+@pytest.mark.verifies("eq-row-forward", "eq-row-backward")
+@pytest.mark.parametrize("convention", CONVENTIONS)
+def test_row_major_formulas_are_the_transposed_gradients(convention):
+    rng = np.random.default_rng(11)
+    p = network.init_params([3, 5, 2], seed=11)
+    X, Y = rng.normal(size=(3, 9)), (rng.random((2, 9)) < 0.5).astype(float)
+    N = X.shape[1]
+    s_Z, s_W = SCALES[convention](N)
+    Xr, Yr = X.T, Y.T
+    A1r = np.tanh(Xr @ p["W1"].T + p["b1"].T)  # eq-row-forward
+    A2r = 1 / (1 + np.exp(-(A1r @ p["W2"].T + p["b2"].T)))
+    dZ2r = s_Z * (A2r - Yr)
+    dZ1r = (dZ2r @ p["W2"]) * (1 - A1r**2)  # dÃ = dZ̃ W, then g'
+    book = {
+        "dW2": s_W * dZ2r.T @ A1r,  # eq-row-backward
+        "db2": s_W * dZ2r.sum(axis=0, keepdims=True).T,
+        "dW1": s_W * dZ1r.T @ Xr,
+        "db1": s_W * dZ1r.sum(axis=0, keepdims=True).T,
+    }
+
+    def cost(q):  # row-major forward, mean or sum over the N rows
+        Zr = anp.dot(anp.tanh(anp.dot(Xr, q["W1"].T) + q["b1"].T), q["W2"].T) + q["b2"].T
+        total = anp.sum(anp.logaddexp(0.0, Zr) - Yr * Zr)
+        return total if convention == "sum" else total / N
+
+    reference = grad(cost)(dict(p))
+    for k, value in book.items():
+        assert_close(value, reference[k[1:]], f"row-major {k}", rtol=1e-10)
+
+
+@pytest.mark.verifies("eq-mean-nk")
+@pytest.mark.parametrize("K", [1, 3, 7])
+def test_a_mean_over_n_k_elements_divides_the_gradient_by_n_k(K):
+    rng = np.random.default_rng(K)
+    N = 6
+    Z, Y = rng.normal(size=(N, K)), (rng.random((N, K)) < 0.5).astype(float)
+    g = grad(lambda z: anp.mean(anp.logaddexp(0.0, z) - Y * z))(Z)
+    A = 1 / (1 + np.exp(-Z))
+    assert_close(g, (A - Y) / (N * K), "mean over elements", rtol=1e-12)
+    per_example_mean = grad(lambda z: anp.sum(anp.logaddexp(0.0, z) - Y * z) / N)(Z)
+    assert_close(per_example_mean, K * g, "J = K × the element mean", rtol=1e-12)

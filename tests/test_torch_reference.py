@@ -111,3 +111,21 @@ def test_float32_matches_torch_float32():
     for key, value in ref.items():
         assert ours[key].dtype == np.float32
         assert_close(ours[key], value, key, rtol=1e-5)
+
+
+@pytest.mark.verifies("eq-mean-nk")
+def test_torch_mean_over_n_by_k_targets_divides_by_n_times_k():
+    rng = np.random.default_rng(5)
+    N, K = 6, 4
+    Z = torch.tensor(rng.normal(size=(N, K)), requires_grad=True)
+    Y = torch.tensor((rng.random((N, K)) < 0.5).astype(float))
+    F.binary_cross_entropy_with_logits(Z, Y, reduction="mean").backward()
+    A = 1 / (1 + np.exp(-Z.detach().numpy()))
+    assert_close(Z.grad.numpy(), (A - Y.numpy()) / (N * K), "torch mean over N·K", rtol=1e-12)
+    Zc = torch.tensor(rng.normal(size=(N, K)), requires_grad=True)
+    labels = torch.tensor(rng.integers(0, K, N))
+    F.cross_entropy(Zc, labels, reduction="mean").backward()  # one loss per row: divides by N
+    Ac = np.exp(Zc.detach().numpy())
+    Ac /= Ac.sum(axis=1, keepdims=True)
+    onehot = np.eye(K)[labels.numpy()]
+    assert_close(Zc.grad.numpy(), (Ac - onehot) / N, "cross-entropy mean over N", rtol=1e-12)
