@@ -27,6 +27,17 @@ kernelspec:
 """
 
 
+def sphinx(tmp_path):
+    """Run the book's sphinx-build on tmp_path/src into tmp_path/html; return (status, log)."""
+    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-c", str(ROOT / "conf"),
+         "-d", str(tmp_path / "doctrees"), str(tmp_path / "src"), str(tmp_path / "html")],
+        capture_output=True, text=True, env=env, timeout=600, check=False,
+    )  # fmt: skip
+    return proc.returncode, proc.stdout + proc.stderr
+
+
 def build(tmp_path, pages: dict[str, str]):
     """Build scratch pages with the book's configuration; return (exit status, log, html dir)."""
     src = tmp_path / "src"
@@ -35,14 +46,8 @@ def build(tmp_path, pages: dict[str, str]):
     (src / "index.md").write_text(f"# Scratch\n\n```{{toctree}}\n{toc}\n```\n")
     for name, body in pages.items():
         (src / f"{name}.md").write_text(HEADER + body)
-    out = tmp_path / "html"
-    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-c", str(ROOT / "conf"),
-         "-d", str(tmp_path / "doctrees"), str(src), str(out)],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
-    return proc.returncode, proc.stdout + proc.stderr, out
+    status, log = sphinx(tmp_path)
+    return status, log, tmp_path / "html"
 
 
 GOOD = "# Good\n\n```{code-cell} python\nprint(6 * 7)\n```\n"
@@ -137,21 +142,14 @@ def test_adding_or_retitling_a_chapter_rewrites_every_page_s_navigation(tmp_path
     src = tmp_path / "src"
     (src / "two.md").write_text(HEADER + plain.format("Two"))
     (src / "index.md").write_text("# Scratch\n\n```{toctree}\none\ntwo\nthree\n```\n")
-    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-c", str(ROOT / "conf"),
-         "-d", str(tmp_path / "doctrees"), str(src), str(out)],
-        capture_output=True, text=True, env=env, timeout=600, check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    status, log = sphinx(tmp_path)
+    assert status == 0, log
     one = (out / "one.html").read_text()
     next_link = re.search(r'class="right-next"\s+href="([^"]+)"', one)
     assert next_link, "one.html has no next link"
     assert next_link.group(1) == "two.html"
     # retitling a chapter reaches the other pages' sidebars too
     (src / "two.md").write_text(HEADER + plain.format("Second"))
-    proc = subprocess.run(
-        proc.args, capture_output=True, text=True, env=env, timeout=600, check=False
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    status, log = sphinx(tmp_path)
+    assert status == 0, log
     assert "Second" in (out / "three.html").read_text()
