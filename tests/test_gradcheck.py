@@ -256,3 +256,16 @@ def test_inputs_are_not_modified():
         np.testing.assert_array_equal(grads[k], grads_before[k], err_msg=k)
     np.testing.assert_array_equal(X, before[1])
     np.testing.assert_array_equal(Y, before[2])
+
+
+def test_report_says_when_every_parameter_has_the_same_error():
+    params, X, Y = make_problem("tanh", "sigmoid", m=6, seed=0)
+    good = network.gradients(params, X, Y, hidden="tanh")
+    scaled = gradcheck.check_network(
+        params, X, Y, hidden="tanh", grads={k: 6 * v for k, v in good.items()}
+    )
+    assert "worst: all equal" in str(scaled)
+    one = gradcheck.check_network(
+        params, X, Y, hidden="tanh", grads={**good, "dW1": 6 * good["dW1"]}
+    )
+    assert "worst: dW1" in str(one)
