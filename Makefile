@@ -12,13 +12,14 @@ BUILD  := _build
 SPHINXOPTS ?=
 SPHINXBUILD = $(VENV)/bin/sphinx-build -nW --keep-going -c conf -d $(BUILD)/doctrees $(SPHINXOPTS)
 
-.PHONY: help venv test lint format doctest html serve pytest clean
+.PHONY: help venv test lint format doctest html serve pytest bench clean
 
 help:
 	@echo "make html     build the book into $(BUILD)/html (strict: any warning fails)"
 	@echo "make test     ruff, the strict book build, pytest (tests, doctests, equation labels), coverage"
 	@echo "make doctest  the package's and the book's doctests alone, fast"
 	@echo "make serve    rebuild the book on every change to docs/, conf/ or src/ and serve it"
+	@echo "make bench    step time vs PyTorch, matmul roofline, memory (never part of make test)"
 	@echo "make format   rewrite the code with ruff format and fix imports"
 	@echo "make clean    remove the venv and every generated file"
 
@@ -35,12 +36,12 @@ $(STAMP): pyproject.toml conf/ipython_kernel_config.json
 	@touch $(STAMP)
 
 lint: $(STAMP)
-	$(PY) -m ruff check src tests
-	$(PY) -m ruff format --check src tests
+	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff format --check src tests bench
 
 format: $(STAMP)
-	$(PY) -m ruff check --fix src tests
-	$(PY) -m ruff format src tests
+	$(PY) -m ruff check --fix src tests bench
+	$(PY) -m ruff format src tests bench
 
 html: $(STAMP)
 	$(SPHINXBUILD) docs $(BUILD)/html
@@ -58,6 +59,11 @@ doctest: $(STAMP)
 serve: $(STAMP)
 	$(VENV)/bin/sphinx-autobuild -nW --keep-going -c conf -d $(BUILD)/doctrees \
 		--watch src --watch conf docs $(BUILD)/html
+
+# Benchmarks (issue 7, in progress): results go to bench-results/ (not committed).
+# BENCHOPTS=--quick for a short run.
+bench: $(STAMP)
+	$(PY) bench/run.py $(BENCHOPTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .coverage htmlcov _build
