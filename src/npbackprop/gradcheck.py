@@ -23,8 +23,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from npbackprop import conventions
-from npbackprop._validate import as_array, check_params, check_shape
-from npbackprop.network import cost, gradients
+from npbackprop._validate import as_array, check_labels, check_params, check_shape
+from npbackprop.network import (
+    _check_settings,
+    _check_XY,
+    _cost_from_logits,
+    _forward,
+    gradients,
+)
 
 __all__ = ["GradientCheck", "check_network", "numerical_gradient", "relative_error"]
 
@@ -206,11 +212,13 @@ def check_network(
     (False, True, 0.714286, 0.714286)
     """
     conventions.check_convention(convention)
+    keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
     _, params = check_params(params)
     # Finite differences need float64: in float32 a step of 1e-6 vanishes in rounding. A float32
     # network is checked at its float64 copy, where the same backward code runs.
     params = {k: v.astype(np.float64) for k, v in params.items()}
-    X = as_array(X, "X").astype(np.float64)
+    X, Y, params = _check_XY(as_array(X, "X").astype(np.float64), Y, params)
+    check_labels(Y, output)
     red = conventions.reduction(convention)
     if grads is None:
         grads = gradients(
@@ -237,19 +245,10 @@ def check_network(
         check_shape(analytic[key], params[name].shape, key, f"the shape of {name}")
 
         def f(value, name=name):
-            trial = dict(params)
-            trial[name] = value
-            return cost(
-                trial,
-                X,
-                Y,
-                hidden=hidden,
-                output=output,
-                lambd=lambd,
-                reduction=red,
-                keep_prob=keep_prob,
-                seed=seed,
-            )
+            # The inputs were checked once above; each of the 2n evaluations only computes.
+            trial = {**params, name: value}
+            _, caches = _forward(X, trial, hidden, output, keep_prob, seed)
+            return _cost_from_logits(caches[-1][1], Y, trial, output, lambd, red)
 
         numerical[key] = numerical_gradient(f, params[name], eps)
         errors[key] = relative_error(analytic[key], numerical[key])
