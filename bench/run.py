@@ -46,9 +46,25 @@ def step_flops(dims: list[int], m: int) -> int:
 # --- The worker: one library, one configuration, in its own process. ---
 
 
-def worker(args) -> dict:
-    import resource
+def _status_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"/proc/self/status has no {field}")
 
+
+def reset_peak_rss() -> int:
+    """Reset the kernel's peak-RSS mark (Linux ≥ 4.0) and return the current RSS in KiB.
+
+    Without the reset, the peak would include temporaries freed before the step (making X).
+    """
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    return _status_kib("VmRSS")
+
+
+def worker(args) -> dict:
     import numpy as np
 
     rng = np.random.default_rng(0)
@@ -60,9 +76,10 @@ def worker(args) -> dict:
         from npbackprop import network
 
         params = network.init_params(dims, seed=0, init="he", dtype=dtype)
+        workspace = {}  # as training.train: each layer's Z array is reused from step to step
 
         def step():
-            AL, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None)
+            AL, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None, True, workspace)
             network._cost_from_logits(caches[-1][1], Y, params, "sigmoid", 0.0, "mean")
             network._backward(AL, Y, caches, args.convention, True, 0.0, False, False)
 
@@ -89,16 +106,28 @@ def worker(args) -> dict:
                 p.grad = None
             loss.backward()
 
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = reset_peak_rss()
     step()  # the first step allocates: its peak RSS increase is the memory figure
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    peak_kib = _status_kib("VmHWM") - before
+    # A sample times n steps in a row, n chosen so that a sample lasts at least 20 ms: short
+    # steps are timed in bulk, not one perf_counter pair each.
+    n, t0 = 1, time.perf_counter()
+    step()
+    once = time.perf_counter() - t0
+    n = max(1, int(0.02 / max(once, 1e-9)))
     times = []
     deadline = time.perf_counter() + args.seconds
-    while len(times) < args.reps or (time.perf_counter() < deadline and len(times) < 50):
+    while len(times) < args.reps or (time.perf_counter() < deadline and len(times) < 200):
         t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    result = {"median_s": statistics.median(times), "reps": len(times), "peak_kib": peak_kib}
+        for _ in range(n):
+            step()
+        times.append((time.perf_counter() - t0) / n)
+    result = {
+        "median_s": statistics.median(times),
+        "samples": len(times),
+        "steps_per_sample": n,
+        "peak_kib": peak_kib,
+    }
     if args.library == "numpy" and args.peak:
         n = 2048
         a, b = np.ones((n, n), dtype=dtype), np.ones((n, n), dtype=dtype)
@@ -144,11 +173,64 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few rounds")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
+    parser.add_argument(
+        "--only", choices=("step", "book"), help="run one part: the step table or the book build"
+    )
     args = parser.parse_args()
     quick = args.quick
+    report = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "quick": quick,
+    }
+    if args.only != "book":
+        report.update(step_table(quick))
+    if args.only != "step":
+        sys.path.insert(0, str(Path(__file__).parent))
+        import book
+
+        report["book"] = book.book_timings(ROOT, log=lambda s: print(s, file=sys.stderr))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(report, indent=2))
+    table = markdown(report)
+    (out / "bench.md").write_text(table)
+    print(table)
+
+
+def machine() -> str:
+    """CPU model, core count, Python, NumPy and its BLAS, PyTorch if installed."""
+    model = platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    code = (
+        "import numpy, json; c = numpy.show_config(mode='dicts');"
+        "b = c['Build Dependencies']['blas'];"
+        "print(json.dumps([numpy.__version__, b['name'] + ' ' + b['version']]))"
+    )
+    np_version, blas = json.loads(
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                       check=True).stdout
+    )  # fmt: skip
+    torch = subprocess.run(
+        [sys.executable, "-c", "import torch; print(torch.__version__)"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    return (
+        f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"NumPy {np_version} ({blas})"
+        + (f", PyTorch {torch.stdout.strip()}" if torch.returncode == 0 else "")
+    )
+
+
+def step_table(quick: bool) -> dict:
     sizes = SIZES[:2] if quick else SIZES
     batches = BATCHES[:2] if quick else BATCHES
-    rounds = 1 if quick else 3
     torch_ok = have_torch()
     rows = []
     total = len(sizes) * len(batches) * len(DTYPES) * len(THREADS)
@@ -160,6 +242,8 @@ def main() -> None:
                     done += 1
                     print(f"[{done}/{total}] {dims} m={m} {dtype} threads={threads}",
                           file=sys.stderr, flush=True)  # fmt: skip
+                    # Rounds are cheap for small steps; the largest ones take seconds each.
+                    rounds = 1 if quick else 5 if step_flops(dims, m) < 2e10 else 3
                     ratios, np_times, torch_times = [], [], []
                     np_mem = torch_mem = None
                     peak = None
@@ -196,49 +280,105 @@ def main() -> None:
                         "numpy_peak_kib": np_mem, "torch_peak_kib": torch_mem,
                         "absorbed_over_deferred": absorbed["median_s"] / t_np,
                     })  # fmt: skip
-    report = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}",
-        "torch": torch_ok,
-        "quick": quick,
-        "rows": rows,
-    }  # fmt: skip
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(report, indent=2))
-    table = markdown(report)
-    (out / "bench.md").write_text(table)
-    print(table)
+    return {"torch": torch_ok, "rows": rows}
 
 
 def markdown(report: dict) -> str:
-    def fmt(x, spec):
-        return "–" if x is None else format(x, spec)
+    """The report as Markdown: the step table, the targets of issue 7, the book builds."""
+    lines = [f"Measured {report['date']} on {report['machine']}."]
+    if report["quick"]:
+        lines.append("Quick run (--quick): fewer sizes and one round; not a record.")
+    if "rows" in report:
+        lines += ["", *step_markdown(report)]
+    if "book" in report:
+        sys.path.insert(0, str(Path(__file__).parent))
+        import book
 
+        lines += ["", book.markdown(report["book"])]
+    lines += ["", *targets_markdown(report)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _fmt(x, spec):
+    return "–" if x is None else format(x, spec)
+
+
+def step_markdown(report: dict) -> list[str]:
     lines = [
-        f"Measured {report['date']} on {report['machine']}"
-        + ("" if report["torch"] else " (PyTorch not installed: its columns are empty)"),
-        "",
-        "| layers | m | dtype | threads | NumPy step (ms) | PyTorch step (ms) | NumPy / PyTorch "
-        "(min–max) | GFLOP/s | of matmul peak | peak RSS NumPy / PyTorch (MiB) "
-        "| absorbed / deferred |",
-        "|---|---:|---|---:|---:|---:|---|---:|---:|---|---:|",
+        "| layers | m | dtype | threads | NumPy step (ms) | PyTorch step (ms) "
+        "| NumPy / PyTorch (min–max) | NumPy GFLOP/s | of matmul peak | PyTorch of peak "
+        "| peak RSS NumPy / PyTorch (MiB) | absorbed / deferred |",
+        "|---|---:|---|---:|---:|---:|---|---:|---:|---:|---|---:|",
     ]
+    if not report["torch"]:
+        lines.insert(0, "PyTorch is not installed: its columns are empty.\n")
     for r in report["rows"]:
-        mem = f"{fmt(r['numpy_peak_kib'] and r['numpy_peak_kib'] / 1024, '.1f')} / " + fmt(
-            r["torch_peak_kib"] and r["torch_peak_kib"] / 1024, ".1f"
+        torch_roof = (
+            step_flops(r["dims"], r["m"]) / r["torch_s"] / 1e9 / r["peak_gflops"]
+            if r["torch_s"] and r["peak_gflops"]
+            else None
+        )
+        mem = (
+            f"{r['numpy_peak_kib'] / 1024:.1f} / "
+            f"{_fmt(r['torch_peak_kib'] and r['torch_peak_kib'] / 1024, '.1f')}"
         )
         spread = (
-            f"{fmt(r['ratio'], '.2f')} ({fmt(r['ratio_min'], '.2f')}–{fmt(r['ratio_max'], '.2f')})"
+            f"{_fmt(r['ratio'], '.2f')} "
+            f"({_fmt(r['ratio_min'], '.2f')}–{_fmt(r['ratio_max'], '.2f')})"
         )
         lines.append(
             f"| {r['dims']} | {r['m']} | {r['dtype']} | {r['threads']} "
-            f"| {r['numpy_s'] * 1e3:.3f} | {fmt(r['torch_s'] and r['torch_s'] * 1e3, '.3f')} "
-            f"| {spread} | {r['gflops']:.1f} | {fmt(r['roofline'], '.0%')} | {mem} "
-            f"| {r['absorbed_over_deferred']:.2f} |"
+            f"| {r['numpy_s'] * 1e3:.3f} | {_fmt(r['torch_s'] and r['torch_s'] * 1e3, '.3f')} "
+            f"| {spread} | {r['gflops']:.1f} | {_fmt(r['roofline'], '.0%')} "
+            f"| {_fmt(torch_roof, '.0%')} | {mem} | {r['absorbed_over_deferred']:.2f} |"
         )
-    return "\n".join(lines) + "\n"
+    return lines
+
+
+def targets_markdown(report: dict) -> list[str]:
+    """Issue 7's targets, each with the measured value and whether it is met."""
+    checks = []
+    rows = report.get("rows", [])
+    if rows and report["torch"]:
+        worst = max(rows, key=lambda r: r["ratio"])
+        checks.append((
+            "step time ≤ 1.0× PyTorch at every size, dtype and thread count",
+            f"worst median ratio {worst['ratio']:.2f} ({worst['dims']}, m={worst['m']}, "
+            f"{worst['dtype']}, {worst['threads']} thread(s))",
+            worst["ratio"] <= 1.0,
+        ))  # fmt: skip
+    largest = [r for r in rows if r["dims"] == SIZES[-1] and r["m"] == BATCHES[-1]]
+    if largest:
+        low = min(largest, key=lambda r: r["roofline"])
+        checks.append((
+            f"≥ 80% of matmul peak on {SIZES[-1]}, m={BATCHES[-1]}",
+            f"lowest {low['roofline']:.0%} ({low['dtype']}, {low['threads']} thread(s))",
+            low["roofline"] >= 0.8,
+        ))  # fmt: skip
+        if report["torch"]:
+            mem = max(largest, key=lambda r: r["numpy_peak_kib"] / r["torch_peak_kib"])
+            ratio = mem["numpy_peak_kib"] / mem["torch_peak_kib"]
+            checks.append((
+                "peak RSS increase of one step ≤ 0.6× PyTorch's at the largest size",
+                f"highest {ratio:.2f}× ({mem['dtype']}, {mem['threads']} thread(s))",
+                ratio <= 0.6,
+            ))  # fmt: skip
+    if "book" in report:
+        b = {row["build"].split(" (")[0]: row for row in report["book"]["rows"]}
+        checks += [
+            ("book: no-change rebuild ≤ 1.5 s", f"{b['no change']['seconds']:.2f} s",
+             b["no change"]["seconds"] <= 1.5),
+            ("book: a prose edit re-executes 0 chapters",
+             f"{b['prose edit']['executed']} executed", b["prose edit"]["executed"] == 0),
+            ("book: clean build ≤ 1.3× the floor",
+             f"{b['clean, empty cache']['seconds'] / report['book']['floor_s']:.2f}×",
+             b["clean, empty cache"]["seconds"] <= 1.3 * report["book"]["floor_s"]),
+        ]  # fmt: skip
+    if not checks:
+        return []
+    lines = ["| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {'yes' if ok else '**no**'} |" for name, value, ok in checks]
+    return lines
 
 
 if __name__ == "__main__":

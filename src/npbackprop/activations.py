@@ -93,8 +93,11 @@ def sigmoid_derivative(Z: np.ndarray) -> np.ndarray:
     >>> sigmoid_derivative(np.array([[0.0, 40.0]]))
     array([[0.25, 0.  ]])
     """
-    s = sigmoid(Z)
-    return s * (1 - s)
+    return _sigmoid_derivative_of_output(sigmoid(Z))
+
+
+def _sigmoid_derivative_of_output(S):
+    return S * (1 - S)
 
 
 def tanh(Z: np.ndarray) -> np.ndarray:
@@ -116,7 +119,10 @@ def tanh_derivative(Z: np.ndarray) -> np.ndarray:
     >>> tanh_derivative(np.array([[0.0, 1.0]])).round(4)
     array([[1.  , 0.42]])
     """
-    T = np.tanh(_as_float(Z))
+    return _tanh_derivative_of_output(np.tanh(_as_float(Z)))
+
+
+def _tanh_derivative_of_output(T):
     return 1 - T * T
 
 
@@ -276,6 +282,17 @@ _ELEMENTWISE = {
 }
 _ALL = (*HIDDEN, "softmax", "identity")
 
+# g'(Z) computed from A = g(Z), for the hidden activations: a training step keeps A[l] and not
+# Z[l] (as the course's dZ1 = dA1 * (1 - A1**2)). The values are those of the derivatives
+# above, which call the same functions; relu's is a boolean mask, which multiplies as 1 and 0.
+# relu and leaky_relu keep the sign of z, the only thing their derivatives look at.
+_DERIVATIVE_OF_OUTPUT = {
+    "sigmoid": _sigmoid_derivative_of_output,
+    "tanh": _tanh_derivative_of_output,
+    "relu": lambda A: A > 0,
+    "leaky_relu": leaky_relu_derivative,
+}
+
 
 def activation_forward(Z: np.ndarray, name: str) -> np.ndarray:
     """Apply the activation called ``name`` to ``Z``.
@@ -305,6 +322,11 @@ def activation_forward(Z: np.ndarray, name: str) -> np.ndarray:
 'leaky_relu', 'softmax', 'identity'
     """
     check_choice(name, _ALL, "activation")
+    return _activation_forward(Z, name)
+
+
+def _activation_forward(Z, name):
+    # Unchecked: for callers that validated ``name`` once (the network, every layer, every step).
     if name == "softmax":
         return softmax(Z)
     return _ELEMENTWISE[name][0](Z)
@@ -338,6 +360,11 @@ def activation_backward(dA: np.ndarray, Z: np.ndarray, name: str) -> np.ndarray:
     True
     """
     check_choice(name, _ALL, "activation")
+    return _activation_backward(dA, Z, name)
+
+
+def _activation_backward(dA, Z, name):
+    # Unchecked, as _activation_forward.
     if name == "softmax":
         return softmax_backward(dA, softmax(Z))
     return dA * _ELEMENTWISE[name][1](Z)

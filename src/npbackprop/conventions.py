@@ -129,6 +129,23 @@ def _check_m(m: int) -> int:
     return check_positive_int(m, "m (the number of examples)")
 
 
+def _factor(table, convention, m):
+    return float(m) if table[convention] else 1.0
+
+
+def _scales(convention, m, lambd):
+    """``(output_scale, param_scale, l2_scale)`` for arguments already checked.
+
+    The public functions check theirs and call this; the network's backward pass, which has
+    checked its own once, calls it directly in every training step.
+    """
+    dz, grad = _factor(_DZ_TIMES_M, convention, m), _factor(_GRAD_TIMES_M, convention, m)
+    # Per-example derivatives are m · ∂J/∂Z, so the convention's dZ[L] is that times dz/m;
+    # dZ A_prevᵀ is then dz · ∂J/∂W, and the result must be grad · ∂J/∂W; the L2 term's
+    # gradient is (λ/m) W in the mean cost, grad times that in the convention.
+    return dz / m, grad / dz, grad * lambd / m
+
+
 def dZ_factor(convention: str, m: int) -> float:
     """What ``dZ`` is, at every layer, in units of the mean-cost derivative ∂J/∂Z.
 
@@ -153,7 +170,7 @@ def dZ_factor(convention: str, m: int) -> float:
     (64.0, 1.0, 64.0)
     """
     check_convention(convention)
-    return float(_check_m(m)) if _DZ_TIMES_M[convention] else 1.0
+    return _factor(_DZ_TIMES_M, convention, _check_m(m))
 
 
 def grad_factor(convention: str, m: int) -> float:
@@ -177,7 +194,7 @@ def grad_factor(convention: str, m: int) -> float:
     (1.0, 1.0, 64.0)
     """
     check_convention(convention)
-    return float(_check_m(m)) if _GRAD_TIMES_M[convention] else 1.0
+    return _factor(_GRAD_TIMES_M, convention, _check_m(m))
 
 
 def output_scale(convention: str, m: int) -> float:
@@ -201,8 +218,8 @@ def output_scale(convention: str, m: int) -> float:
     >>> output_scale("absorbed", 4), output_scale("deferred", 4)
     (0.25, 1.0)
     """
-    # Per-example derivatives are m · ∂J/∂Z, so the convention's dZ is that times dZ_factor/m.
-    return dZ_factor(convention, m) / _check_m(m)
+    check_convention(convention)
+    return _scales(convention, _check_m(m), 0.0)[0]
 
 
 def param_scale(convention: str, m: int) -> float:
@@ -224,8 +241,8 @@ def param_scale(convention: str, m: int) -> float:
     >>> param_scale("deferred", 4), param_scale("absorbed", 4), param_scale("sum", 4)
     (0.25, 1.0, 1.0)
     """
-    # dZ A_prevᵀ is dZ_factor · ∂J/∂W; the result must be grad_factor · ∂J/∂W.
-    return grad_factor(convention, m) / dZ_factor(convention, m)
+    check_convention(convention)
+    return _scales(convention, _check_m(m), 0.0)[1]
 
 
 def l2_scale(convention: str, m: int, lambd: float) -> float:
@@ -252,8 +269,8 @@ def l2_scale(convention: str, m: int, lambd: float) -> float:
     >>> l2_scale("deferred", 4, 0.7), l2_scale("absorbed", 4, 0.7), l2_scale("sum", 4, 0.7)
     (0.175, 0.175, 0.7)
     """
-    lambd = check_nonnegative(lambd, "lambd")
-    return grad_factor(convention, m) * lambd / _check_m(m)
+    check_convention(convention)
+    return _scales(convention, _check_m(m), check_nonnegative(lambd, "lambd"))[2]
 
 
 def reduction(convention: str) -> str:

@@ -45,8 +45,11 @@ from npbackprop._validate import (
     check_shape,
 )
 from npbackprop.activations import (
+    _DERIVATIVE_OF_OUTPUT,
     HIDDEN,
     OUTPUTS,
+    _activation_backward,
+    _activation_forward,
     activation_backward,
     activation_forward,
     softmax_backward,
@@ -296,16 +299,25 @@ def linear_activation_backward(
     return linear_backward(dZ, linear_cache, convention)
 
 
-def _linear_backward(dZ, A_prev, W, s_W, want_dA):
-    """The linear step, unchecked: what :func:`linear_backward` and :func:`backward` share."""
+def _linear_backward(dZ, A_prev, W, s_W, want_dA, out=None):
+    """The linear step, unchecked: what :func:`linear_backward` and :func:`backward` share.
+
+    ``out``, if given, is an (n_prev, m) array whose memory receives ``dA_prev``.
+    """
+    # dW and db first: out may be A_prev's own memory (a lean backward pass).
     dW = dZ @ A_prev.T  # (n_l, m) @ (m, n_prev) -> (n_l, n_prev)
     db = dZ.sum(axis=1, keepdims=True, dtype=dW.dtype)  # (n_l, 1), in dW's dtype
     if s_W != 1:
         # 1/m is applied here, once, in place: dZ is per-example in the deferred convention.
         dW *= s_W
         db *= s_W
-    dA_prev = W.T @ dZ if want_dA else None  # (n_prev, n_l) @ (n_l, m) -> (n_prev, m)
-    return dA_prev, dW, db
+    if not want_dA:
+        return None, dW, db
+    if W.shape[0] == 1:
+        # One unit: Wᵀ dZ is an outer product, which broadcasting computes several times faster
+        # than a BLAS product with inner dimension 1.
+        return np.multiply(W.T, dZ, out=out), dW, db
+    return np.matmul(W.T, dZ, out=out), dW, db  # (n_prev, n_l) @ (n_l, m) -> (n_prev, m)
 
 
 # --- The whole network. ---
@@ -321,8 +333,11 @@ class ForwardCache(list):
     forward used.
     """
 
-    def __init__(self, layers, *, hidden, output, keep_prob, masks, AL):
+    def __init__(self, layers, *, hidden, output, keep_prob, masks, AL, lean=False):
         super().__init__(layers)
+        # lean (training only, never returned to a user): hidden layers hold A[l] in the place
+        # of Z[l], and backward consumes the cache (see _forward and _backward).
+        self.lean = lean
         self.hidden = hidden
         self.output = output
         self.keep_prob = keep_prob
@@ -395,20 +410,44 @@ def forward(
     return _forward(X, params, hidden, output, keep_prob, seed)
 
 
-def _forward(X, params, hidden, output, keep_prob, seed):
+def _product(W, A, workspace, l):
+    """``W @ A``, into ``workspace[l]`` when given (training reuses one array per layer from
+    step to step: a fresh large array costs the kernel a page fault per 4 KiB page)."""
+    if workspace is None:
+        return W @ A
+    shape, dtype = (W.shape[0], A.shape[1]), np.result_type(W, A)
+    Z = workspace.get(l)
+    if Z is None or Z.shape != shape or Z.dtype != dtype:
+        Z = workspace[l] = np.empty(shape, dtype)
+    return np.matmul(W, A, out=Z)
+
+
+def _forward(X, params, hidden, output, keep_prob, seed, lean=False, workspace=None):
+    # workspace: a dict that training.train passes to every step (see _product); the caches of
+    # one step are then overwritten by the next, so no caller may keep them.
     L = len(params) // 2
     rng = np.random.default_rng(seed) if keep_prob < 1 else None
+    # Lean pass (training.train, no dropout): backward needs A[l] but not Z[l], since every
+    # hidden g'(Z[l]) can be computed from A[l]; so the cache keeps one (n_l, m) array per
+    # hidden layer instead of two, and ReLU computes A[l] into Z[l]'s own memory.
+    lean = lean and rng is None
     layers, masks = [], []
     A = X
     for l in range(1, L + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
-        Z = W @ A  # (n_l, n_prev) @ (n_prev, m) -> (n_l, m)
+        Z = _product(W, A, workspace, l)  # (n_l, n_prev) @ (n_prev, m) -> (n_l, m)
         if np.can_cast(b.dtype, Z.dtype, "safe"):
             Z += b  # in place: one (n_l, m) temporary fewer
         else:
             Z = Z + b  # b is wider (e.g. float64 b, float32 W): promote, never round b
+        if lean and l < L:
+            A_l = np.maximum(Z, 0, out=Z) if hidden == "relu" else _activation_forward(Z, hidden)
+            layers.append(((A, W, b), A_l))  # A[l] in the Z slot (Z[l] is freed unless reused)
+            A = A_l
+            masks.append(None)
+            continue
         layers.append(((A, W, b), Z))
-        A = activation_forward(Z, output if l == L else hidden)
+        A = _activation_forward(Z, output if l == L else hidden)
         if l < L and rng is not None:
             D = rng.random(A.shape) < keep_prob
             A = A * D
@@ -417,7 +456,7 @@ def _forward(X, params, hidden, output, keep_prob, seed):
         else:
             masks.append(None)
     caches = ForwardCache(
-        layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks, AL=A
+        layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks, AL=A, lean=lean
     )
     return A, caches
 
@@ -512,9 +551,8 @@ def backward(
 def _backward(AL, Y, caches, convention, fused, lambd, return_dA0, keep_intermediate):
     L = len(caches)
     m = AL.shape[1]
-    s_Z = conventions.output_scale(convention, m)  # 1/m lives here in "absorbed" only
-    s_W = conventions.param_scale(convention, m)  # ... and here in "deferred" only
-    l2 = conventions.l2_scale(convention, m, lambd)
+    # s_Z: 1/m lives here in "absorbed" only; s_W: ... and here in "deferred" only
+    s_Z, s_W, l2 = conventions._scales(convention, m, lambd)
     _, _, loss_dA = _PAIRS[caches.output]
     grads = {}
 
@@ -531,16 +569,24 @@ def _backward(AL, Y, caches, convention, fused, lambd, return_dA0, keep_intermed
         if caches.output == "softmax":
             dZ = softmax_backward(dA, AL)  # softmax mixes classes: a Jacobian, not g'(Z)
         else:
-            dZ = activation_backward(dA, ZL, caches.output)
+            dZ = _activation_backward(dA, ZL, caches.output)
         if keep_intermediate:
             grads[f"dA{L}"] = dA
 
+    lean = caches.lean  # from training only, which passes keep_intermediate=False
     for l in range(L, 0, -1):
-        (A_prev, W, _), _ = caches[l - 1]
+        # lean: pop each layer's cache once it is used, so its arrays are freed as we go
+        (A_prev, W, _), _ = caches.pop() if lean else caches[l - 1]
         if keep_intermediate:
             grads[f"dZ{l}"] = dZ
         want_dA = l > 1 or return_dA0
-        dA_prev, dW, db = _linear_backward(dZ, A_prev, W, s_W, want_dA)
+        out = None
+        if lean and l > 1:
+            # This is the last use of A[l-1]: take g'(Z[l-1]) from it, then let its memory
+            # receive dA[l-1] (the forward pass made it; dW reads it before it is overwritten).
+            g_prime = _DERIVATIVE_OF_OUTPUT[caches.hidden](A_prev)
+            out = A_prev if A_prev.dtype == np.result_type(W, dZ) else None  # never round dA
+        dA_prev, dW, db = _linear_backward(dZ, A_prev, W, s_W, want_dA, out)
         if lambd:
             dW += l2 * W  # the gradient of the L2 term: (λ/m) W, or λ W for "sum"
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
@@ -548,13 +594,16 @@ def _backward(AL, Y, caches, convention, fused, lambd, return_dA0, keep_intermed
             if return_dA0:
                 grads["dA0"] = dA_prev
             break
+        if lean:
+            dZ = np.multiply(dA_prev, g_prime, out=dA_prev)  # dA ⊙ g'(Z), in place
+            continue
         D = caches.masks[l - 2]
         if D is not None:
             dA_prev *= D  # in place: dA_prev is a fresh array from W.T @ dZ
             dA_prev *= 1 / caches.keep_prob  # the same 1/keep_prob as the forward pass
         if keep_intermediate:
             grads[f"dA{l - 1}"] = dA_prev
-        dZ = activation_backward(dA_prev, caches[l - 2][1], caches.hidden)
+        dZ = _activation_backward(dA_prev, caches[l - 2][1], caches.hidden)
     return grads
 
 

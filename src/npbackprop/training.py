@@ -234,13 +234,14 @@ def train(
         file=sys.stderr,
         leave=True,
     )
+    workspace = {}  # one Z array per layer, reused by every step (see network._product)
     for epoch in bar:
         batches = [None] if batch_size == m else minibatches(m, batch_size, seed=rng)
         total = 0.0
         for index in batches:
             Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
             mb = Xb.shape[1]
-            AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng)
+            AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng, True, workspace)
             J = _cost_from_logits(caches[-1][1], Yb, params, output, lambd, "mean")
             grads = _backward(AL, Yb, caches, convention, fused, lambd, False, False)
             del caches, AL  # free the activations before the update
