@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 #: What the book is built from (the Makefile's BOOK_INPUTS, plus what make itself needs).
-COPIED = ("docs", "conf", "src", "tests", "README.md", "CONTRIBUTING.md", "pyproject.toml",
+COPIED = ("docs", "conf", "src", "tests", "bench", "README.md", "CONTRIBUTING.md", "pyproject.toml",
           "Makefile")  # fmt: skip
 PROSE_PAGE = Path("docs/answer/question.md")
 PACKAGE_FILE = Path("src/npbackprop/network.py")

@@ -34,6 +34,10 @@ SIZES = ([2, 4, 1], [784, 128, 10], [1024, 1024, 1024, 10])
 BATCHES = (64, 1024, 8192)
 DTYPES = ("float64", "float32")
 THREADS = (1, 2)
+PEAK_N = 2048  # the matmul peak: one PEAK_N × PEAK_N product into a preallocated output
+SAMPLE_S = 0.02  # a sample times enough steps in a row to last this long (seconds)
+#: The dated record that the book's Performance appendix shows (make bench BENCHOPTS=--record).
+RECORD = ROOT / "docs" / "appendix" / "performance.json"
 
 
 def step_flops(dims: list[int], m: int) -> int:
@@ -109,12 +113,12 @@ def worker(args) -> dict:
     before = reset_peak_rss()
     step()  # the first step allocates: its peak RSS increase is the memory figure
     peak_kib = _status_kib("VmHWM") - before
-    # A sample times n steps in a row, n chosen so that a sample lasts at least 20 ms: short
-    # steps are timed in bulk, not one perf_counter pair each.
+    # A sample times n steps in a row, n chosen so that a sample lasts at least SAMPLE_S:
+    # short steps are timed in bulk, not one perf_counter pair each.
     n, t0 = 1, time.perf_counter()
     step()
     once = time.perf_counter() - t0
-    n = max(1, int(0.02 / max(once, 1e-9)))
+    n = max(1, int(SAMPLE_S / max(once, 1e-9)))
     times = []
     deadline = time.perf_counter() + args.seconds
     while len(times) < args.reps or (time.perf_counter() < deadline and len(times) < 200):
@@ -129,7 +133,7 @@ def worker(args) -> dict:
         "peak_kib": peak_kib,
     }
     if args.library == "numpy" and args.peak:
-        n = 2048
+        n = PEAK_N
         a, b = np.ones((n, n), dtype=dtype), np.ones((n, n), dtype=dtype)
         out = np.empty((n, n), dtype=dtype)
         np.matmul(a, b, out=out)
@@ -149,7 +153,7 @@ def run_worker(library, dims, m, dtype, threads, *, convention="deferred", peak=
     cmd = [
         sys.executable, __file__, "--worker", library, "--dims", *map(str, dims), "--m", str(m),
         "--dtype", dtype, "--threads", str(threads), "--convention", convention,
-        "--reps", "2" if quick else "5", "--seconds", "0.5" if quick else "2",
+        "--reps", "2" if quick else "5", "--seconds", "0.5" if quick else "1",
     ]  # fmt: skip
     if peak:
         cmd.append("--peak")
@@ -176,6 +180,10 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=("step", "book"), help="run one part: the step table or the book build"
     )
+    parser.add_argument(
+        "--record", action="store_true",
+        help=f"also write the JSON to {RECORD.relative_to(ROOT)}, the record the book shows",
+    )  # fmt: skip
     args = parser.parse_args()
     quick = args.quick
     report = {
@@ -193,6 +201,8 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2))
+    if args.record:
+        RECORD.write_text(json.dumps(report, indent=2) + "\n")
     table = markdown(report)
     (out / "bench.md").write_text(table)
     print(table)
@@ -242,8 +252,7 @@ def step_table(quick: bool) -> dict:
                     done += 1
                     print(f"[{done}/{total}] {dims} m={m} {dtype} threads={threads}",
                           file=sys.stderr, flush=True)  # fmt: skip
-                    # Rounds are cheap for small steps; the largest ones take seconds each.
-                    rounds = 1 if quick else 5 if step_flops(dims, m) < 2e10 else 3
+                    rounds = 1 if quick else 3
                     ratios, np_times, torch_times = [], [], []
                     np_mem = torch_mem = None
                     peak = None
