@@ -36,6 +36,8 @@ DTYPES = ("float64", "float32")
 THREADS = (1, 2)
 PEAK_N = 2048  # the matmul peak: one PEAK_N × PEAK_N product into a preallocated output
 SAMPLE_S = 0.02  # a sample times enough steps in a row to last this long (seconds)
+ROUNDS = 5  # A B B A blocks per configuration: the shared machine's noise is ±30 % at times
+LONG_ROUNDS, LONG_STEP_S = 3, 0.1  # ...but only 3 when a NumPy step takes longer than this
 #: The dated record that the book's Performance appendix shows (make bench BENCHOPTS=--record).
 RECORD = ROOT / "docs" / "appendix" / "performance.json"
 
@@ -84,7 +86,7 @@ def worker(args) -> dict:
 
         def step():
             AL, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None, True, workspace)
-            network._cost_from_logits(caches[-1][1], Y, params, "sigmoid", 0.0, "mean")
+            network._cost_from_logits(caches, Y, params, 0.0, "mean")
             network._backward(AL, Y, caches, args.convention, True, 0.0, False, False)
 
     else:
@@ -242,54 +244,51 @@ def step_table(quick: bool) -> dict:
     sizes = SIZES[:2] if quick else SIZES
     batches = BATCHES[:2] if quick else BATCHES
     torch_ok = have_torch()
+    configs = list(itertools.product(sizes, batches, DTYPES, THREADS))
     rows = []
-    total = len(sizes) * len(batches) * len(DTYPES) * len(THREADS)
-    done = 0
-    for dims in sizes:
-        for m in batches:
-            for dtype in DTYPES:
-                for threads in THREADS:
-                    done += 1
-                    print(f"[{done}/{total}] {dims} m={m} {dtype} threads={threads}",
-                          file=sys.stderr, flush=True)  # fmt: skip
-                    rounds = 1 if quick else 3
-                    ratios, np_times, torch_times = [], [], []
-                    np_mem = torch_mem = None
-                    peak = None
-                    for _ in range(rounds):
-                        order = ["numpy", "torch", "torch", "numpy"] if torch_ok else ["numpy"]
-                        block = {}
-                        for library in order:  # A B B A
-                            r = run_worker(library, dims, m, dtype, threads,
-                                           peak=library == "numpy" and peak is None,
-                                           quick=quick)  # fmt: skip
-                            block.setdefault(library, []).append(r["median_s"])
-                            if library == "numpy":
-                                np_mem = r["peak_kib"]
-                                peak = r.get("peak_gflops", peak)
-                            else:
-                                torch_mem = r["peak_kib"]
-                        np_times.append(statistics.mean(block["numpy"]))
-                        if torch_ok:
-                            torch_times.append(statistics.mean(block["torch"]))
-                            ratios.append(np_times[-1] / torch_times[-1])
-                    absorbed = run_worker("numpy", dims, m, dtype, threads,
-                                          convention="absorbed", quick=quick)  # fmt: skip
-                    t_np = statistics.median(np_times)
-                    gflops = step_flops(dims, m) / t_np / 1e9
-                    rows.append({
-                        "dims": dims, "m": m, "dtype": dtype, "threads": threads,
-                        "numpy_s": t_np,
-                        "torch_s": statistics.median(torch_times) if torch_ok else None,
-                        "ratio": statistics.median(ratios) if ratios else None,
-                        "ratio_min": min(ratios) if ratios else None,
-                        "ratio_max": max(ratios) if ratios else None,
-                        "gflops": gflops, "peak_gflops": peak,
-                        "roofline": gflops / peak if peak else None,
-                        "numpy_peak_kib": np_mem, "torch_peak_kib": torch_mem,
-                        "absorbed_over_deferred": absorbed["median_s"] / t_np,
-                    })  # fmt: skip
+    for done, (dims, m, dtype, threads) in enumerate(configs, 1):
+        print(f"[{done}/{len(configs)}] {dims} m={m} {dtype} threads={threads}",
+              file=sys.stderr, flush=True)  # fmt: skip
+        rows.append(measure(dims, m, dtype, threads, quick=quick, torch_ok=torch_ok))
     return {"torch": torch_ok, "rows": rows}
+
+
+def measure(dims, m, dtype, threads, *, quick, torch_ok) -> dict:
+    """One row of the table: rounds of A B B A blocks, then the absorbed convention once."""
+    rounds = 1 if quick else ROUNDS
+    ratios, np_times, torch_times = [], [], []
+    np_mem = torch_mem = peak = None
+    while len(np_times) < rounds:
+        block = {"numpy": [], "torch": []}
+        for library in ["numpy", "torch", "torch", "numpy"] if torch_ok else ["numpy"]:
+            r = run_worker(library, dims, m, dtype, threads,
+                           peak=library == "numpy" and peak is None, quick=quick)  # fmt: skip
+            block[library].append(r["median_s"])
+            if library == "numpy":
+                np_mem, peak = r["peak_kib"], r.get("peak_gflops", peak)
+            else:
+                torch_mem = r["peak_kib"]
+        np_times.append(statistics.mean(block["numpy"]))
+        if torch_ok:
+            torch_times.append(statistics.mean(block["torch"]))
+            ratios.append(np_times[-1] / torch_times[-1])
+        if np_times[0] > LONG_STEP_S:
+            rounds = min(rounds, LONG_ROUNDS)
+    absorbed = run_worker("numpy", dims, m, dtype, threads, convention="absorbed", quick=quick)
+    t_np = statistics.median(np_times)
+    gflops = step_flops(dims, m) / t_np / 1e9
+    return {
+        "dims": dims, "m": m, "dtype": dtype, "threads": threads,
+        "rounds": len(np_times), "numpy_s": t_np,
+        "torch_s": statistics.median(torch_times) if torch_ok else None,
+        "ratio": statistics.median(ratios) if ratios else None,
+        "ratio_min": min(ratios) if ratios else None,
+        "ratio_max": max(ratios) if ratios else None,
+        "gflops": gflops, "peak_gflops": peak,
+        "roofline": gflops / peak if peak else None,
+        "numpy_peak_kib": np_mem, "torch_peak_kib": torch_mem,
+        "absorbed_over_deferred": absorbed["median_s"] / t_np,
+    }  # fmt: skip
 
 
 def markdown(report: dict) -> str:
@@ -312,21 +311,28 @@ def _fmt(x, spec):
     return "–" if x is None else format(x, spec)
 
 
+def net(dims) -> str:
+    """Layer sizes written short, e.g. ``784-128-10``."""
+    return "-".join(map(str, dims))
+
+
+def torch_roofline(row: dict) -> float | None:
+    """PyTorch's step as a fraction of the same matmul peak."""
+    if not (row["torch_s"] and row["peak_gflops"]):
+        return None
+    return step_flops(row["dims"], row["m"]) / row["torch_s"] / 1e9 / row["peak_gflops"]
+
+
 def step_markdown(report: dict) -> list[str]:
     lines = [
-        "| layers | m | dtype | threads | NumPy step (ms) | PyTorch step (ms) "
-        "| NumPy / PyTorch (min–max) | NumPy GFLOP/s | of matmul peak | PyTorch of peak "
-        "| peak RSS NumPy / PyTorch (MiB) | absorbed / deferred |",
-        "|---|---:|---|---:|---:|---:|---|---:|---:|---:|---|---:|",
+        "| layers | m | dtype | threads | NumPy ms | PyTorch ms | NumPy / PyTorch (min–max) "
+        "| of matmul peak, NumPy / PyTorch | peak RSS MiB, NumPy / PyTorch "
+        "| absorbed / deferred |",
+        "|---|---:|---|---:|---:|---:|---|---|---|---:|",
     ]
     if not report["torch"]:
         lines.insert(0, "PyTorch is not installed: its columns are empty.\n")
     for r in report["rows"]:
-        torch_roof = (
-            step_flops(r["dims"], r["m"]) / r["torch_s"] / 1e9 / r["peak_gflops"]
-            if r["torch_s"] and r["peak_gflops"]
-            else None
-        )
         mem = (
             f"{r['numpy_peak_kib'] / 1024:.1f} / "
             f"{_fmt(r['torch_peak_kib'] and r['torch_peak_kib'] / 1024, '.1f')}"
@@ -335,11 +341,11 @@ def step_markdown(report: dict) -> list[str]:
             f"{_fmt(r['ratio'], '.2f')} "
             f"({_fmt(r['ratio_min'], '.2f')}–{_fmt(r['ratio_max'], '.2f')})"
         )
+        roof = f"{_fmt(r['roofline'], '.0%')} / {_fmt(torch_roofline(r), '.0%')}"
         lines.append(
-            f"| {r['dims']} | {r['m']} | {r['dtype']} | {r['threads']} "
+            f"| {net(r['dims'])} | {r['m']} | {r['dtype']} | {r['threads']} "
             f"| {r['numpy_s'] * 1e3:.3f} | {_fmt(r['torch_s'] and r['torch_s'] * 1e3, '.3f')} "
-            f"| {spread} | {r['gflops']:.1f} | {_fmt(r['roofline'], '.0%')} "
-            f"| {_fmt(torch_roof, '.0%')} | {mem} | {r['absorbed_over_deferred']:.2f} |"
+            f"| {spread} | {roof} | {mem} | {r['absorbed_over_deferred']:.2f} |"
         )
     return lines
 

@@ -5,7 +5,8 @@ Loaded by ``conf.py`` as a local Sphinx extension.
 Never-stale execution
     MyST-NB's jupyter-cache keys a notebook on its code cells only, so on its own it would
     serve outputs computed with an older ``npbackprop``. ``conf.py`` therefore hashes the
-    package source (:func:`source_hash`) and (a) keeps one cache per hash, so new package code
+    package source and the few files cells read, such as the recorded benchmark results
+    (:func:`source_hash`), and (a) keeps one cache per hash, so new package code
     starts from an empty cache, and (b) declares the hash as a config value that invalidates
     the whole Sphinx environment, so every chapter is re-read and re-executed. A prose-only
     edit changes neither: Sphinx re-reads that one page and its cells come from the cache.
@@ -46,11 +47,14 @@ MATHJAX_DIRS = ("output/chtml/fonts/woff-v2", "input/tex/extensions", "ui", "a11
 MATHJAX_SKIP = ("sre.js",)
 
 
-def source_hash(src: Path) -> str:
-    """A short hash of every Python file under ``src`` (names and contents)."""
+def source_hash(src: Path, *data: Path) -> str:
+    """A short hash of every Python file under ``src`` and of the ``data`` files that cells
+    read (names and contents): the inputs of the executed cells that are not in the pages."""
     h = hashlib.sha256()
-    for path in sorted(src.rglob("*.py")):
-        h.update(path.relative_to(src).as_posix().encode())
+    files = [(path.relative_to(src).as_posix(), path) for path in sorted(src.rglob("*.py"))]
+    files += [(path.name, path) for path in data]
+    for name, path in files:
+        h.update(name.encode())
         h.update(b"\0")
         h.update(path.read_bytes())
         h.update(b"\0")

@@ -43,7 +43,13 @@ myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist", "su
 myst_heading_anchors = 3
 
 # Execution: cached, never stale (book_build.py explains the mechanism).
-npbackprop_source_hash = book_build.source_hash(ROOT / "src" / "npbackprop")
+npbackprop_source_hash = book_build.source_hash(
+    ROOT / "src" / "npbackprop",
+    # the Performance appendix reads the recorded results and renders them with bench/
+    ROOT / "docs" / "appendix" / "performance.json",
+    ROOT / "bench" / "run.py",
+    ROOT / "bench" / "book.py",
+)
 nb_execution_mode = os.environ.get("BOOK_EXECUTION_MODE", "cache")
 nb_execution_cache_path = str(
     book_build.prepare_cache(

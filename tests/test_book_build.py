@@ -27,18 +27,19 @@ kernelspec:
 """
 
 
-def sphinx(tmp_path):
+def sphinx(tmp_path, jobs=1):
     """Run the book's sphinx-build on tmp_path/src into tmp_path/html; return (status, log)."""
     env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-c", str(ROOT / "conf"),
+        [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-j", str(jobs),
+         "-c", str(ROOT / "conf"),
          "-d", str(tmp_path / "doctrees"), str(tmp_path / "src"), str(tmp_path / "html")],
         capture_output=True, text=True, env=env, timeout=600, check=False,
     )  # fmt: skip
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def build(tmp_path, pages: dict[str, str]):
+def build(tmp_path, pages: dict[str, str], jobs=1):
     """Build scratch pages with the book's configuration; return (exit status, log, html dir)."""
     src = tmp_path / "src"
     src.mkdir()
@@ -46,7 +47,7 @@ def build(tmp_path, pages: dict[str, str]):
     (src / "index.md").write_text(f"# Scratch\n\n```{{toctree}}\n{toc}\n```\n")
     for name, body in pages.items():
         (src / f"{name}.md").write_text(HEADER + body)
-    status, log = sphinx(tmp_path)
+    status, log = sphinx(tmp_path, jobs)
     return status, log, tmp_path / "html"
 
 
@@ -59,8 +60,10 @@ TAGGED = (
 )
 
 
-def test_a_failing_cell_or_stderr_fails_the_build_and_the_rest_still_builds(tmp_path):
-    status, log, out = build(tmp_path, {"good": GOOD, "fails": FAILS, "noisy": STDERR})
+@pytest.mark.parametrize("jobs", [1, 2], ids=["serial", "-j 2, as make html on two cores"])
+def test_a_failing_cell_or_stderr_fails_the_build_and_the_rest_still_builds(tmp_path, jobs):
+    pages = {"good": GOOD, "fails": FAILS, "noisy": STDERR, "good2": GOOD, "good3": GOOD}
+    status, log, out = build(tmp_path, pages, jobs)
     assert status != 0
     assert "ZeroDivisionError" in log  # the traceback is in the build log itself
     assert re.search(r"noisy\.md.*stderr|stderr.*noisy", log, re.IGNORECASE | re.DOTALL)
@@ -85,6 +88,12 @@ def test_the_source_hash_follows_every_byte_of_the_package(tmp_path):
     assert book_build.source_hash(pkg) == first
     (pkg / "b.py").write_text("")
     assert book_build.source_hash(pkg) != first
+    record = tmp_path / "record.json"
+    record.write_text("{}")
+    with_data = book_build.source_hash(pkg, record)
+    assert with_data != book_build.source_hash(pkg)
+    record.write_text('{"date": "later"}')
+    assert book_build.source_hash(pkg, record) != with_data
 
 
 def test_prepare_cache_creates_the_database_and_keeps_few_caches(tmp_path):

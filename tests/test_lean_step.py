@@ -108,3 +108,17 @@ def test_lean_step_with_mixed_dtypes_never_rounds_dA():
     plain = network.gradients(params, X, Y, hidden="relu", output="sigmoid")
     for key in grads:
         np.testing.assert_array_equal(grads[key], plain[key], err_msg=key)
+
+
+@pytest.mark.parametrize(
+    ("output", "dtype"),
+    list(itertools.product(["sigmoid", "softmax", "identity"], [np.float64, np.float32])),
+)
+def test_the_training_cost_equals_the_public_cost_exactly(output, dtype):
+    """With a sigmoid output the lean pass keeps e^{-|Z[L]|} for the cost (one exp, not two):
+    the cost it gives is still exactly network.cost, and it is not kept for other outputs."""
+    params, X, Y = make_problem("tanh", output, dims=(4, 5, 3), m=17, dtype=dtype)
+    _, caches = network._forward(X, params, "tanh", output, 1.0, None, True, {})
+    assert (caches.exp_neg_abs is not None) == (output == "sigmoid")
+    lean = network._cost_from_logits(caches, Y, params, 0.3, "mean")
+    assert lean == network.cost(params, X, Y, hidden="tanh", output=output, lambd=0.3)

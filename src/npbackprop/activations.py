@@ -78,8 +78,20 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
     array([[0.2689, 0.5   , 0.7311]])
     """
     Z = _as_float(Z)
-    e = np.exp(-np.abs(Z))  # in [0, 1]: cannot overflow
-    return np.where(Z >= 0, 1 / (1 + e), e / (1 + e))
+    return _sigmoid_from_exp(Z, _exp_neg_abs(Z))
+
+
+def _exp_neg_abs(Z):
+    # e^{-|z|}, in (0, 1]: cannot overflow. The sigmoid and the BCE-from-logits both need it,
+    # so a training step computes it once (network._forward) and hands it to the cost.
+    return np.exp(-np.abs(Z))
+
+
+def _sigmoid_from_exp(Z, e):
+    # σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0, with e = e^{-|z|}: one division,
+    # the same numbers as dividing twice and choosing.
+    A = np.where(Z >= 0, 1, e)
+    return np.divide(A, 1 + e, out=A)
 
 
 def sigmoid_derivative(Z: np.ndarray) -> np.ndarray:

@@ -248,7 +248,7 @@ def check_network(
             # The inputs were checked once above; each of the 2n evaluations only computes.
             trial = {**params, name: value}
             _, caches = _forward(X, trial, hidden, output, keep_prob, seed)
-            return _cost_from_logits(caches[-1][1], Y, trial, output, lambd, red)
+            return _cost_from_logits(caches, Y, trial, lambd, red)
 
         numerical[key] = numerical_gradient(f, params[name], eps)
         errors[key] = relative_error(analytic[key], numerical[key])

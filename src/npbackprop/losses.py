@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from npbackprop._validate import as_array, as_targets, check_choice, check_labels, check_shape
-from npbackprop.activations import OUTPUTS, log_softmax
+from npbackprop.activations import OUTPUTS, _exp_neg_abs, log_softmax
 
 __all__ = [
     "LOSS_NAMES",
@@ -65,9 +65,13 @@ def _bce(A, Y):
     return per_unit.sum(axis=0, keepdims=True)
 
 
-def _bce_logits(Z, Y):
+def _bce_logits(Z, Y, e=None):
     # -[y log σ(z) + (1-y) log(1-σ(z))] = max(z, 0) - z·y + log(1 + e^{-|z|}): no overflow.
-    per_unit = np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z)))
+    # e = e^{-|z|} may come from the forward pass's sigmoid, which computed it already.
+    if e is None:
+        e = _exp_neg_abs(Z)
+    per_unit = np.maximum(Z, 0) - Z * Y
+    per_unit += np.log1p(e)  # in place (e has Z's dtype, never wider): one temporary fewer
     return per_unit.sum(axis=0, keepdims=True)
 
 

@@ -50,11 +50,13 @@ from npbackprop.activations import (
     OUTPUTS,
     _activation_backward,
     _activation_forward,
+    _exp_neg_abs,
+    _sigmoid_from_exp,
     activation_backward,
     activation_forward,
     softmax_backward,
 )
-from npbackprop.losses import _PAIRS
+from npbackprop.losses import _PAIRS, _bce_logits
 
 __all__ = [
     "ForwardCache",
@@ -73,6 +75,11 @@ __all__ = [
 ]
 
 _ACTIVATIONS = (*HIDDEN, "softmax", "identity")
+# Hidden activations that a training step computes into Z[l]'s own memory (Z is not kept).
+_IN_PLACE = {
+    "relu": lambda Z: np.maximum(Z, 0, out=Z),
+    "tanh": lambda Z: np.tanh(Z, out=Z),
+}
 _INITS = ("xavier", "he")
 
 
@@ -343,6 +350,7 @@ class ForwardCache(list):
         self.keep_prob = keep_prob
         self.masks = masks
         self.AL = AL  # the pass's output: backward checks that it is given this one
+        self.exp_neg_abs = None  # lean, sigmoid output: e^{-|Z[L]|}, shared with the cost
 
 
 def _check_settings(hidden, output, keep_prob, lambd=0.0):
@@ -432,6 +440,7 @@ def _forward(X, params, hidden, output, keep_prob, seed, lean=False, workspace=N
     # hidden layer instead of two, and ReLU computes A[l] into Z[l]'s own memory.
     lean = lean and rng is None
     layers, masks = [], []
+    exp_neg_abs = None
     A = X
     for l in range(1, L + 1):
         W, b = params[f"W{l}"], params[f"b{l}"]
@@ -441,12 +450,18 @@ def _forward(X, params, hidden, output, keep_prob, seed, lean=False, workspace=N
         else:
             Z = Z + b  # b is wider (e.g. float64 b, float32 W): promote, never round b
         if lean and l < L:
-            A_l = np.maximum(Z, 0, out=Z) if hidden == "relu" else _activation_forward(Z, hidden)
+            in_place = _IN_PLACE.get(hidden)
+            A_l = in_place(Z) if in_place else _activation_forward(Z, hidden)
             layers.append(((A, W, b), A_l))  # A[l] in the Z slot (Z[l] is freed unless reused)
             A = A_l
             masks.append(None)
             continue
         layers.append(((A, W, b), Z))
+        if lean and output == "sigmoid":
+            # e^{-|Z[L]|} serves the sigmoid here and the cost (_cost_from_logits): one exp.
+            exp_neg_abs = _exp_neg_abs(Z)
+            A = _sigmoid_from_exp(Z, exp_neg_abs)
+            continue
         A = _activation_forward(Z, output if l == L else hidden)
         if l < L and rng is not None:
             D = rng.random(A.shape) < keep_prob
@@ -458,6 +473,7 @@ def _forward(X, params, hidden, output, keep_prob, seed, lean=False, workspace=N
     caches = ForwardCache(
         layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks, AL=A, lean=lean
     )
+    caches.exp_neg_abs = exp_neg_abs
     return A, caches
 
 
@@ -706,10 +722,16 @@ def _l2_term(params, lambd, m, reduction):
     return lambd / 2 * total / (m if reduction == "mean" else 1)
 
 
-def _cost_from_logits(ZL, Y, params, output, lambd, reduction):
+def _cost_from_logits(caches, Y, params, lambd, reduction):
+    """The cost of the forward pass that made ``caches``, from its logits Z[L] (no log 0)."""
     m = Y.shape[1]
-    # Σᵢ L⁽ⁱ⁾ from logits (no log 0), accumulated in float64 (a float16 sum overflows at 65504)
-    total = float(np.sum(_PAIRS[output][1](ZL, Y), dtype=np.float64))
+    ZL = caches[-1][1]
+    if caches.exp_neg_abs is not None:
+        losses = _bce_logits(ZL, Y, caches.exp_neg_abs)  # the forward pass's e^{-|Z[L]|}
+    else:
+        losses = _PAIRS[caches.output][1](ZL, Y)
+    # Σᵢ L⁽ⁱ⁾ accumulated in float64 (a float16 sum overflows at 65504)
+    total = float(np.sum(losses, dtype=np.float64))
     data = total / m if reduction == "mean" else total
     return data + _l2_term(params, lambd, m, reduction)
 
@@ -769,7 +791,7 @@ def cost(
     X, Y, params = _check_XY(X, Y, params)
     check_labels(Y, output)
     _, caches = _forward(X, params, hidden, output, keep_prob, seed)
-    return _cost_from_logits(caches[-1][1], Y, params, output, lambd, reduction)
+    return _cost_from_logits(caches, Y, params, lambd, reduction)
 
 
 def update_params(params: dict, grads: dict, learning_rate: float) -> dict:

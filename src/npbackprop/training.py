@@ -242,7 +242,7 @@ def train(
             Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
             mb = Xb.shape[1]
             AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng, True, workspace)
-            J = _cost_from_logits(caches[-1][1], Yb, params, output, lambd, "mean")
+            J = _cost_from_logits(caches, Yb, params, lambd, "mean")
             grads = _backward(AL, Yb, caches, convention, fused, lambd, False, False)
             del caches, AL  # free the activations before the update
             lr = learning_rate

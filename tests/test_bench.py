@@ -1,0 +1,75 @@
+"""`make bench`'s arithmetic and the committed record that the Performance appendix shows.
+
+Nothing here is timed: benchmarks are a separate command (DESIGN §7). These tests check that
+the benchmark counts what it says it counts and that the record is a complete, full run.
+"""
+
+import itertools
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import book as book_bench  # noqa: E402
+import run as bench  # noqa: E402
+
+RECORD = ROOT / "docs" / "appendix" / "performance.json"
+
+
+@pytest.mark.parametrize(("dims", "m"), [([2, 4, 1], 3), ([784, 128, 10], 64), ([5, 7, 3, 2], 11)])
+def test_step_flops_counts_each_matrix_product_of_the_step(dims, m):
+    """Counted here product by product: Z = W A (every layer), dW = dZ Aᵀ (every layer),
+    dA = Wᵀ dZ (every layer but the first: dA[0] is never computed); 2 flops per multiply-add."""
+    flops = 0
+    for l in range(1, len(dims)):
+        n, n_prev = dims[l], dims[l - 1]
+        flops += 2 * n * n_prev * m  # forward Z[l]
+        flops += 2 * n * m * n_prev  # dW[l]
+        if l > 1:
+            flops += 2 * n_prev * n * m  # dA[l-1]
+    assert bench.step_flops(dims, m) == flops
+
+
+def test_the_record_is_a_complete_full_run():
+    record = json.loads(RECORD.read_text())
+    datetime.fromisoformat(record["date"])
+    assert not record["quick"], "the book must show a full run, not --quick"
+    assert record["torch"], "the record must include the PyTorch column"
+    assert "PyTorch" in record["machine"]
+    assert "NumPy" in record["machine"]
+    seen = {(tuple(r["dims"]), r["m"], r["dtype"], r["threads"]) for r in record["rows"]}
+    expected = set(
+        itertools.product(map(tuple, bench.SIZES), bench.BATCHES, bench.DTYPES, bench.THREADS)
+    )
+    assert seen == expected
+    for r in record["rows"]:
+        assert r["ratio_min"] <= r["ratio"] <= r["ratio_max"], r
+        assert r["ratio"] == pytest.approx(r["numpy_s"] / r["torch_s"], rel=0.5), r
+        flops = bench.step_flops(r["dims"], r["m"])
+        assert r["gflops"] == pytest.approx(flops / r["numpy_s"] / 1e9)
+    builds = [row["build"] for row in record["book"]["rows"]]
+    assert builds[0].startswith("clean")
+    assert builds[1] == "no change"
+    assert record["book"]["rows"][0]["executed"] == record["book"]["chapters"]
+
+
+def test_the_markdown_has_one_line_per_configuration_and_every_target():
+    record = json.loads(RECORD.read_text())
+    table = bench.step_markdown(record)
+    assert len(table) == 2 + len(record["rows"])
+    targets = bench.targets_markdown(record)
+    assert len(targets) == 2 + 6  # header, rule, then the six targets of issue 7
+    assert all(line.endswith(("| yes |", "| **no** |")) for line in targets[2:])
+    assert book_bench.markdown(record["book"]).count("\n| ") == 1 + len(record["book"]["rows"])
+
+
+def test_the_book_benchmark_counts_the_chapters_that_execute():
+    pages = [p for p in (ROOT / "docs").rglob("*.md") if not p.name.startswith("_")]
+    with_cells = [p for p in pages if "```{code-cell}" in p.read_text(encoding="utf-8")]
+    assert book_bench.chapters(ROOT) == len(with_cells)
+    assert len(with_cells) >= 13  # the thirteen chapters, and the Performance appendix
