@@ -34,7 +34,10 @@ SIZES = ([2, 4, 1], [784, 128, 10], [1024, 1024, 1024, 10])
 BATCHES = (64, 1024, 8192)
 DTYPES = ("float64", "float32")
 THREADS = (1, 2)
-PEAK_N = 2048  # the matmul peak: one PEAK_N × PEAK_N product into a preallocated output
+# The matmul peak: one PEAK_N × PEAK_N product into a preallocated output, the best of
+# PEAK_RUNS, measured in each round's first NumPy worker right after its step timings, so that
+# the step and the peak it is compared with see the same state of the machine.
+PEAK_N, PEAK_RUNS = 2048, 3
 SAMPLE_S = 0.02  # a sample times enough steps in a row to last this long (seconds)
 ROUNDS = 5  # A B B A blocks per configuration: the shared machine's noise is ±30 % at times
 LONG_ROUNDS, LONG_STEP_S = 3, 0.1  # ...but only 3 when a NumPy step takes longer than this
@@ -77,88 +80,150 @@ def worker(args) -> dict:
     dims, m, dtype = args.dims, args.m, np.dtype(args.dtype)
     X = rng.normal(size=(dims[0], m)).astype(dtype)
     Y = (rng.random((dims[-1], m)) < 0.5).astype(dtype)
-
-    if args.library == "numpy":
-        from npbackprop import network
-
-        params = network.init_params(dims, seed=0, init="he", dtype=dtype)
-        workspace = {}  # as training.train: each layer's Z array is reused from step to step
-
-        def step():
-            AL, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None, True, workspace)
-            network._cost_from_logits(caches, Y, params, 0.0, "mean")
-            network._backward(AL, Y, caches, args.convention, True, 0.0, False, False)
-
-    else:
-        import torch
-
-        torch.set_num_threads(args.threads)
-        torch_dtype = getattr(torch, args.dtype)
-        ws = [  # He initialization, as the NumPy side's init="he"
-            (torch.randn(n, n_prev, dtype=torch_dtype) * (2 / n_prev) ** 0.5).requires_grad_()
-            for n_prev, n in itertools.pairwise(dims)
-        ]
-        bs = [torch.zeros(n, 1, dtype=torch_dtype, requires_grad=True) for n in dims[1:]]
-        Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
-        bce = torch.nn.functional.binary_cross_entropy_with_logits
-
-        def step():
-            A = Xt
-            for l, (W, b) in enumerate(zip(ws, bs, strict=True)):
-                Z = W @ A + b
-                A = torch.relu(Z) if l < len(ws) - 1 else Z
-            loss = bce(A, Yt, reduction="sum") / m  # the mean over examples, as J
-            for p in (*ws, *bs):
-                p.grad = None
-            loss.backward()
+    step = (numpy_step if args.library == "numpy" else torch_step)(X, Y, args)
 
     before = reset_peak_rss()
     step()  # the first step allocates: its peak RSS increase is the memory figure
     peak_kib = _status_kib("VmHWM") - before
-    # A sample times n steps in a row, n chosen so that a sample lasts at least SAMPLE_S:
-    # short steps are timed in bulk, not one perf_counter pair each.
-    n, t0 = 1, time.perf_counter()
-    step()
-    once = time.perf_counter() - t0
-    n = max(1, int(SAMPLE_S / max(once, 1e-9)))
-    times = []
-    deadline = time.perf_counter() + args.seconds
-    while len(times) < args.reps or (time.perf_counter() < deadline and len(times) < 200):
-        t0 = time.perf_counter()
-        for _ in range(n):
-            step()
-        times.append((time.perf_counter() - t0) / n)
-    result = {
-        "median_s": statistics.median(times),
-        "samples": len(times),
-        "steps_per_sample": n,
-        "peak_kib": peak_kib,
-    }
-    if args.library == "numpy" and args.peak:
-        n = PEAK_N
-        a, b = np.ones((n, n), dtype=dtype), np.ones((n, n), dtype=dtype)
-        out = np.empty((n, n), dtype=dtype)
-        np.matmul(a, b, out=out)
-        runs = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            np.matmul(a, b, out=out)
-            runs.append(time.perf_counter() - t0)
-        result["peak_gflops"] = 2 * n**3 / min(runs) / 1e9
+    # Samples of the absorbed convention (--absorbed) and of the step's matrix products alone
+    # (--products, the profile) alternate with the deferred step's: the machine's speed drifts
+    # by tens of percent within seconds, so only interleaved samples compare.
+    steps = {"deferred": step}
+    if args.absorbed:
+        steps["absorbed"] = lambda: step("absorbed")
+    if args.products:
+        steps["products"] = step_products(args.library, dims, m, dtype)
+    times = sample_times(steps, args.reps, args.seconds)
+    result = {"median_s": statistics.median(times["deferred"]), "peak_kib": peak_kib}
+    if args.absorbed:
+        result["absorbed_median_s"] = statistics.median(times["absorbed"])
+    if args.products:
+        result["products_s"] = statistics.median(times["products"])
+    if args.peak:
+        result["peak_gflops"] = matmul_peak_gflops(dtype)
     return result
 
 
-def run_worker(library, dims, m, dtype, threads, *, convention="deferred", peak=False, quick):
+def numpy_step(X, Y, args):
+    from npbackprop import network
+
+    params = network.init_params(args.dims, seed=0, init="he", dtype=X.dtype)
+    workspace = {}  # as training.train: each layer's Z array is reused from step to step
+
+    def step(convention="deferred"):
+        AL, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None, True, workspace)
+        network._cost_from_logits(caches, Y, params, 0.0, "mean")
+        network._backward(AL, Y, caches, convention, True, 0.0, False, False)
+
+    return step
+
+
+def torch_step(X, Y, args):
+    import torch
+
+    torch.set_num_threads(args.threads)
+    torch_dtype = getattr(torch, args.dtype)
+    ws = [  # He initialization, as the NumPy side's init="he"
+        (torch.randn(n, n_prev, dtype=torch_dtype) * (2 / n_prev) ** 0.5).requires_grad_()
+        for n_prev, n in itertools.pairwise(args.dims)
+    ]
+    bs = [torch.zeros(n, 1, dtype=torch_dtype, requires_grad=True) for n in args.dims[1:]]
+    Xt, Yt = torch.from_numpy(X), torch.from_numpy(Y)
+    bce = torch.nn.functional.binary_cross_entropy_with_logits
+
+    def step():
+        A = Xt
+        for l, (W, b) in enumerate(zip(ws, bs, strict=True)):
+            Z = W @ A + b
+            A = torch.relu(Z) if l < len(ws) - 1 else Z
+        loss = bce(A, Yt, reduction="sum") / X.shape[1]  # the mean over examples, as J
+        for p in (*ws, *bs):
+            p.grad = None
+        loss.backward()
+
+    return step
+
+
+def sample_times(steps: dict, reps: int, seconds: float) -> dict:
+    """Seconds per call of each function in ``steps``, one list of samples each.
+
+    A sample times n calls in a row, n chosen so that a sample lasts at least SAMPLE_S: short
+    steps are timed in bulk, not one perf_counter pair each. The functions' samples alternate.
+    """
+    times = {name: [] for name in steps}
+    first = next(iter(steps))
+    t0 = time.perf_counter()
+    steps[first]()
+    n = max(1, int(SAMPLE_S / max(time.perf_counter() - t0, 1e-9)))
+    deadline = time.perf_counter() + seconds * len(steps)
+    while len(times[first]) < reps or (time.perf_counter() < deadline and len(times[first]) < 200):
+        for name, call in steps.items():
+            t0 = time.perf_counter()
+            for _ in range(n):
+                call()
+            times[name].append((time.perf_counter() - t0) / n)
+    return times
+
+
+def matmul_peak_gflops(dtype) -> float:
+    import numpy as np
+
+    a = np.ones((PEAK_N, PEAK_N), dtype=dtype)
+    out = np.empty_like(a)
+    np.matmul(a, a, out=out)
+    runs = []
+    for _ in range(PEAK_RUNS):
+        t0 = time.perf_counter()
+        np.matmul(a, a, out=out)
+        runs.append(time.perf_counter() - t0)
+    return 2 * PEAK_N**3 / min(runs) / 1e9
+
+
+def step_products(library: str, dims, m: int, dtype):
+    """A function computing only the step's matrix products (those step_flops counts), on
+    arrays of the same shapes and layouts, in ``library``: the profile's "products" part.
+
+    Z = W A and dW = dZ Aᵀ at every layer, dA = Wᵀ dZ at every layer but the first. NumPy's
+    step computes Wᵀ dZ for a one-unit layer by broadcasting, and so does this.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    layers = []
+    for n_prev, n in itertools.pairwise(dims):
+        W, A, dZ = (rng.normal(size=s).astype(dtype) for s in ((n, n_prev), (n_prev, m), (n, m)))
+        layers.append((W, A, dZ))
+    if library == "torch":
+        import torch
+
+        layers = [tuple(map(torch.from_numpy, arrays)) for arrays in layers]
+
+    def products():  # the results are thrown away: only their cost is timed
+        for l, (W, A, dZ) in enumerate(layers):
+            W @ A
+            dZ @ A.T
+            if l > 0:
+                W.T * dZ if library == "numpy" and W.shape[0] == 1 else W.T @ dZ
+
+    return products
+
+
+def run_worker(library, dims, m, dtype, threads, *, first=False, products=False, quick):
+    """One worker process. The first NumPy worker of a round also measures the matmul peak
+    and the absorbed convention (its samples interleaved with the deferred ones); with
+    ``products`` a worker also times the step's matrix products alone (the profile)."""
     env = {**os.environ}
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = str(threads)
     cmd = [
         sys.executable, __file__, "--worker", library, "--dims", *map(str, dims), "--m", str(m),
-        "--dtype", dtype, "--threads", str(threads), "--convention", convention,
+        "--dtype", dtype, "--threads", str(threads),
         "--reps", "2" if quick else "5", "--seconds", "0.5" if quick else "1",
     ]  # fmt: skip
-    if peak:
-        cmd.append("--peak")
+    if first:
+        cmd += ["--peak", "--absorbed"]
+    if products:
+        cmd.append("--products")
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -254,29 +319,39 @@ def step_table(quick: bool) -> dict:
 
 
 def measure(dims, m, dtype, threads, *, quick, torch_ok) -> dict:
-    """One row of the table: rounds of A B B A blocks, then the absorbed convention once."""
+    """One row of the table: rounds of A B B A blocks."""
     rounds = 1 if quick else ROUNDS
-    ratios, np_times, torch_times = [], [], []
-    np_mem = torch_mem = peak = None
+    flops = step_flops(dims, m)
+    ratios, np_times, torch_times, peaks, roofs, torch_roofs, conv = [], [], [], [], [], [], []
+    np_mem = torch_mem = None
+    products = {"numpy": None, "torch": None}
     while len(np_times) < rounds:
         block = {"numpy": [], "torch": []}
-        for library in ["numpy", "torch", "torch", "numpy"] if torch_ok else ["numpy"]:
-            r = run_worker(library, dims, m, dtype, threads,
-                           peak=library == "numpy" and peak is None, quick=quick)  # fmt: skip
+        order = ["numpy", "torch", "torch", "numpy"] if torch_ok else ["numpy"]
+        for k, library in enumerate(order):
+            # the first round's first worker of each library also times the products alone
+            profile = not np_times and k < 2
+            r = run_worker(library, dims, m, dtype, threads, first=k == 0, products=profile,
+                           quick=quick)  # fmt: skip
             block[library].append(r["median_s"])
+            if profile:
+                products[library] = r["products_s"]
+            if k == 0:  # this round's peak, against this worker's own step time
+                peaks.append(r["peak_gflops"])
+                roofs.append(flops / r["median_s"] / 1e9 / peaks[-1])
+                conv.append(r["absorbed_median_s"] / r["median_s"])
             if library == "numpy":
-                np_mem, peak = r["peak_kib"], r.get("peak_gflops", peak)
+                np_mem = r["peak_kib"]
             else:
                 torch_mem = r["peak_kib"]
         np_times.append(statistics.mean(block["numpy"]))
         if torch_ok:
             torch_times.append(statistics.mean(block["torch"]))
             ratios.append(np_times[-1] / torch_times[-1])
+            torch_roofs.append(flops / torch_times[-1] / 1e9 / peaks[-1])
         if np_times[0] > LONG_STEP_S:
             rounds = min(rounds, LONG_ROUNDS)
-    absorbed = run_worker("numpy", dims, m, dtype, threads, convention="absorbed", quick=quick)
     t_np = statistics.median(np_times)
-    gflops = step_flops(dims, m) / t_np / 1e9
     return {
         "dims": dims, "m": m, "dtype": dtype, "threads": threads,
         "rounds": len(np_times), "numpy_s": t_np,
@@ -284,10 +359,14 @@ def measure(dims, m, dtype, threads, *, quick, torch_ok) -> dict:
         "ratio": statistics.median(ratios) if ratios else None,
         "ratio_min": min(ratios) if ratios else None,
         "ratio_max": max(ratios) if ratios else None,
-        "gflops": gflops, "peak_gflops": peak,
-        "roofline": gflops / peak if peak else None,
+        "gflops": flops / t_np / 1e9, "peak_gflops": statistics.median(peaks),
+        # fractions of the peak: the median over rounds of each round's own fraction
+        "roofline": statistics.median(roofs),
+        "torch_roofline": statistics.median(torch_roofs) if torch_roofs else None,
         "numpy_peak_kib": np_mem, "torch_peak_kib": torch_mem,
-        "absorbed_over_deferred": absorbed["median_s"] / t_np,
+        # the profile: the step's matrix products alone (first round), in each library
+        "numpy_products_s": products["numpy"], "torch_products_s": products["torch"],
+        "absorbed_over_deferred": statistics.median(conv),  # same worker, alternating
     }  # fmt: skip
 
 
@@ -297,7 +376,7 @@ def markdown(report: dict) -> str:
     if report["quick"]:
         lines.append("Quick run (--quick): fewer sizes and one round; not a record.")
     if "rows" in report:
-        lines += ["", *step_markdown(report)]
+        lines += ["", *step_markdown(report), "", "Profile:", "", *profile_markdown(report)]
     if "book" in report:
         sys.path.insert(0, str(Path(__file__).parent))
         import book
@@ -317,8 +396,10 @@ def net(dims) -> str:
 
 
 def torch_roofline(row: dict) -> float | None:
-    """PyTorch's step as a fraction of the same matmul peak."""
-    if not (row["torch_s"] and row["peak_gflops"]):
+    """PyTorch's step as a fraction of the NumPy matmul peak measured in the same rounds."""
+    if "torch_roofline" in row:
+        return row["torch_roofline"]
+    if not (row["torch_s"] and row["peak_gflops"]):  # records from before the per-round peak
         return None
     return step_flops(row["dims"], row["m"]) / row["torch_s"] / 1e9 / row["peak_gflops"]
 
@@ -346,6 +427,31 @@ def step_markdown(report: dict) -> list[str]:
             f"| {net(r['dims'])} | {r['m']} | {r['dtype']} | {r['threads']} "
             f"| {r['numpy_s'] * 1e3:.3f} | {_fmt(r['torch_s'] and r['torch_s'] * 1e3, '.3f')} "
             f"| {spread} | {roof} | {mem} | {r['absorbed_over_deferred']:.2f} |"
+        )
+    return lines
+
+
+def profile_markdown(report: dict) -> list[str]:
+    """Where each library's step time goes: its matrix products alone (timed on their own,
+    in the first round), and the rest (elementwise work, reductions, per-call overhead)."""
+    lines = [
+        "| layers | m | dtype | threads | NumPy ms: products + rest "
+        "| PyTorch ms: products + rest | products, NumPy / PyTorch | rest, NumPy / PyTorch |",
+        "|---|---:|---|---:|---|---|---:|---:|",
+    ]
+    for r in report["rows"]:
+        np_p, th_p = r.get("numpy_products_s"), r.get("torch_products_s")
+        if np_p is None:
+            continue
+        # the rest is a difference of two noisy medians: below zero it is only noise
+        np_rest = r["numpy_s"] - np_p
+        th_rest = r["torch_s"] - th_p if th_p is not None else None
+        rest_ratio = np_rest / th_rest if th_rest and th_rest > 0 and np_rest > 0 else None
+        lines.append(
+            f"| {net(r['dims'])} | {r['m']} | {r['dtype']} | {r['threads']} "
+            f"| {np_p * 1e3:.3f} + {np_rest * 1e3:.3f} "
+            f"| {_fmt(th_p and th_p * 1e3, '.3f')} + {_fmt(th_rest and th_rest * 1e3, '.3f')} "
+            f"| {_fmt(th_p and np_p / th_p, '.2f')} | {_fmt(rest_ratio, '.2f')} |"
         )
     return lines
 
@@ -404,10 +510,11 @@ if __name__ == "__main__":
         p.add_argument("--m", type=int)
         p.add_argument("--dtype")
         p.add_argument("--threads", type=int)
-        p.add_argument("--convention", default="deferred")
         p.add_argument("--reps", type=int, default=5)
         p.add_argument("--seconds", type=float, default=2.0)
         p.add_argument("--peak", action="store_true")
+        p.add_argument("--absorbed", action="store_true")
+        p.add_argument("--products", action="store_true")
         print(json.dumps(worker(p.parse_args())))
     else:
         main()
