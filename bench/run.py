@@ -39,8 +39,8 @@ THREADS = (1, 2)
 # the step and the peak it is compared with see the same state of the machine.
 PEAK_N, PEAK_RUNS = 2048, 3
 SAMPLE_S = 0.02  # a sample times enough steps in a row to last this long (seconds)
-ROUNDS = 5  # A B B A blocks per configuration: the shared machine's noise is ±30 % at times
-LONG_ROUNDS, LONG_STEP_S = 3, 0.1  # ...but only 3 when a NumPy step takes longer than this
+ROUNDS = 3  # A B B A blocks per configuration: the shared machine's noise is ±30 % at times
+LONG_ROUNDS, LONG_STEP_S = 2, 0.1  # ...but only 2 when a NumPy step takes longer than this
 #: The dated record that the book's Performance appendix shows (make bench BENCHOPTS=--record).
 RECORD = ROOT / "docs" / "appendix" / "performance.json"
 
@@ -186,26 +186,33 @@ def step_products(library: str, dims, m: int, dtype):
     Z = W A and dW = dZ Aᵀ at every layer, dA = Wᵀ dZ at every layer but the first. NumPy's
     step computes Wᵀ dZ for a one-unit layer by broadcasting, and so does this.
     """
-    import numpy as np
-
-    rng = np.random.default_rng(1)
-    layers = []
-    for n_prev, n in itertools.pairwise(dims):
-        W, A, dZ = (rng.normal(size=s).astype(dtype) for s in ((n, n_prev), (n_prev, m), (n, m)))
-        layers.append((W, A, dZ))
+    pairs = product_operands(dims, m, dtype)
     if library == "torch":
         import torch
 
-        layers = [tuple(map(torch.from_numpy, arrays)) for arrays in layers]
+        pairs = [
+            (torch.from_numpy(a), torch.from_numpy(b)) for a, b in pairs
+        ]  # views, strides kept
 
     def products():  # the results are thrown away: only their cost is timed
-        for l, (W, A, dZ) in enumerate(layers):
-            W @ A
-            dZ @ A.T
-            if l > 0:
-                W.T * dZ if library == "numpy" and W.shape[0] == 1 else W.T @ dZ
+        for a, b in pairs:
+            # NumPy's step computes an outer product (inner dimension 1) by broadcasting
+            a * b if library == "numpy" and a.shape[1] == 1 else a @ b
 
     return products
+
+
+def product_operands(dims, m: int, dtype) -> list:
+    """The operands of the step's products, in the step's layouts: W @ A, dZ @ Aᵀ and, past
+    the first layer, Wᵀ @ dZ (transposes are views, as in the step)."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    pairs = []
+    for l, (n_prev, n) in enumerate(itertools.pairwise(dims)):
+        W, A, dZ = (rng.normal(size=s).astype(dtype) for s in ((n, n_prev), (n_prev, m), (n, m)))
+        pairs += [(W, A), (dZ, A.T)] + ([(W.T, dZ)] if l > 0 else [])
+    return pairs
 
 
 def run_worker(library, dims, m, dtype, threads, *, first=False, products=False, quick):
@@ -260,13 +267,15 @@ def main() -> None:
     }
     if args.only != "book":
         report.update(step_table(quick))
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     if args.only != "step":
+        # the step table took most of an hour: keep it even if the book builds fail
+        (out / "bench.json").write_text(json.dumps(report, indent=2))
         sys.path.insert(0, str(Path(__file__).parent))
         import book
 
         report["book"] = book.book_timings(ROOT, log=lambda s: print(s, file=sys.stderr))
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(report, indent=2))
     if args.record:
         RECORD.write_text(json.dumps(report, indent=2) + "\n")

@@ -28,6 +28,14 @@ Navigation that is never stale
     "previous" links and sidebar. When the reading order or a title changes, every page is
     rewritten.
 
+Parallel execution (``-j``)
+    jupyter-cache's ``cache_notebook_bundle`` inserts a record, then writes its notebook file,
+    then deletes records beyond the cache limit with two separate queries. Under
+    ``sphinx-build -j`` another process's clean-up can see the new record before its file
+    exists, and it fails with "Notebook file does not exist for cache record" (seen here on a
+    clean build). :func:`serialize_cache_writes` holds a lock file around the whole call, so
+    chapters still execute in parallel but store their results one at a time.
+
 Accessibility
     docutils writes a citation list as ``role="list"`` holding ``role="doc-biblioentry"``
     entries, which ARIA does not allow (a list must hold list items): entries become
@@ -36,6 +44,8 @@ Accessibility
 
 from __future__ import annotations
 
+import fcntl
+import functools
 import hashlib
 import shutil
 from pathlib import Path
@@ -157,7 +167,28 @@ def rewrite_all_when_the_navigation_changes(app, env) -> list[str]:
     return sorted(env.found_docs) if before is not None and before != navigation else []
 
 
+def serialize_cache_writes() -> None:
+    """Make jupyter-cache's ``cache_notebook_bundle`` hold an exclusive lock on
+    ``<cache>/write.lock`` (an OS file lock, so across the processes of ``sphinx-build -j``)."""
+    from jupyter_cache.cache.main import JupyterCacheBase
+
+    original = JupyterCacheBase.cache_notebook_bundle
+    if getattr(original, "serialized", False):
+        return
+
+    @functools.wraps(original)
+    def locked(self, *args, **kwargs):
+        with open(Path(self.path) / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            return original(self, *args, **kwargs)
+
+    locked.serialized = True
+    JupyterCacheBase.cache_notebook_bundle = locked
+
+
 def setup(app):
+    # Before Sphinx forks its -j processes, so that they all inherit the lock.
+    serialize_cache_writes()
     # Changing this value (conf.py sets it to source_hash(src)) re-reads every page.
     app.add_config_value("npbackprop_source_hash", "", "env")
     app.connect("build-finished", finish_static)

@@ -73,3 +73,18 @@ def test_the_book_benchmark_counts_the_chapters_that_execute():
     with_cells = [p for p in pages if "```{code-cell}" in p.read_text(encoding="utf-8")]
     assert book_bench.chapters(ROOT) == len(with_cells)
     assert len(with_cells) >= 13  # the thirteen chapters, and the Performance appendix
+
+
+@pytest.mark.parametrize(("dims", "m"), [([2, 4, 1], 3), ([784, 128, 10], 64), ([5, 7, 3, 2], 11)])
+def test_the_profile_times_exactly_the_products_the_flops_count(dims, m):
+    """The profile's "products" are the step's matrix products: their multiply-adds, counted
+    from the operands' shapes, are what step_flops counts, in the step's layouts."""
+    pairs = bench.product_operands(dims, m, "float64")
+    assert sum(2 * a.shape[0] * a.shape[1] * b.shape[1] for a, b in pairs) == bench.step_flops(
+        dims, m
+    )
+    for a, b in pairs:
+        assert a.shape[1] == b.shape[0]
+    # dZ @ Aᵀ and Wᵀ @ dZ multiply transposed views of arrays, as the step does, not copies
+    views = [x for pair in pairs for x in pair if not x.flags.owndata]
+    assert len(views) == 2 * (len(dims) - 1) - 1  # Aᵀ at every layer, Wᵀ past the first

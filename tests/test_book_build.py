@@ -162,3 +162,47 @@ def test_adding_or_retitling_a_chapter_rewrites_every_page_s_navigation(tmp_path
     status, log = sphinx(tmp_path)
     assert status == 0, log
     assert "Second" in (out / "three.html").read_text()
+
+
+CACHE_MANY = """
+import sys
+import nbformat
+from jupyter_cache import get_cache
+from jupyter_cache.base import CacheBundleIn
+
+sys.path.insert(0, {conf!r})
+import book_build
+
+book_build.serialize_cache_writes()
+cache = get_cache({cache!r})
+for k in range({count}):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"x = {worker}, {{k}}")])
+    nb.metadata["kernelspec"] = {{"name": "python3", "display_name": "Python 3"}}
+    bundle = CacheBundleIn(nb, f"/w{worker}/n{{k}}.ipynb")
+    cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)  # as myst-nb
+"""
+
+
+def test_parallel_readers_never_lose_a_cache_record(tmp_path):
+    """jupyter-cache inserts a record before writing its file and prunes old records with two
+    queries; without the lock, a second process can prune the new record and fail with
+    "Notebook file does not exist for cache record" (seen under make html's -j). Four
+    processes store 15 notebooks each into one cache, as -j readers do."""
+    from jupyter_cache import get_cache
+
+    cache_dir = str(tmp_path / "cache")
+    get_cache(cache_dir).list_cache_records()  # created first, as prepare_cache does
+    scripts = [
+        CACHE_MANY.format(conf=str(ROOT / "conf"), cache=cache_dir, count=15, worker=w)
+        for w in range(4)
+    ]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
+        for script in scripts
+    ]
+    errors = [p.communicate(timeout=300)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), "\n".join(errors)
+    records = get_cache(cache_dir).list_cache_records()
+    assert len(records) == 4 * 15
+    for record in records:
+        assert get_cache(cache_dir).get_cache_bundle(record.pk).nb.cells
