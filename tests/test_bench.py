@@ -48,10 +48,16 @@ def test_the_record_is_a_complete_full_run():
     )
     assert seen == expected
     for r in record["rows"]:
+        assert r["rounds"] >= bench.LONG_ROUNDS, r
+        assert r["numpy_products_s"] > 0, r  # the profile
+        assert r["torch_products_s"] > 0, r
+        assert r["torch_roofline"] > 0, r
         assert r["ratio_min"] <= r["ratio"] <= r["ratio_max"], r
         assert r["ratio"] == pytest.approx(r["numpy_s"] / r["torch_s"], rel=0.5), r
         flops = bench.step_flops(r["dims"], r["m"])
         assert r["gflops"] == pytest.approx(flops / r["numpy_s"] / 1e9)
+    assert record["book"]["jobs"] >= 1
+    assert record["book"]["floor_s"] >= record["book"]["parallel_floor_s"] > 0
     builds = [row["build"] for row in record["book"]["rows"]]
     assert builds[0].startswith("clean")
     assert builds[1] == "no change"
@@ -62,6 +68,7 @@ def test_the_markdown_has_one_line_per_configuration_and_every_target():
     record = json.loads(RECORD.read_text())
     table = bench.step_markdown(record)
     assert len(table) == 2 + len(record["rows"])
+    assert len(bench.profile_markdown(record)) == 2 + len(record["rows"])
     targets = bench.targets_markdown(record)
     assert len(targets) == 2 + 6  # header, rule, then the six targets of issue 7
     assert all(line.endswith(("| yes |", "| **no** |")) for line in targets[2:])
