@@ -126,24 +126,18 @@ def markdown(book: dict) -> str:
     lines = [
         f"Floor: {book['floor_s']:.1f} s = build with execution off "
         f"{book['execution_off_s']:.1f} s + {book['chapters']} chapters × kernel start "
-        f"{book['kernel_start_s']:.2f} s.",
-    ]
-    parallel = book.get("parallel_floor_s")
-    if parallel:
-        lines[-1] += (
-            f" With the kernel starts shared among the {book['jobs']} processes of `-j auto`, "
-            f"as the build shares them: {parallel:.1f} s."
-        )
-    lines += [
+        f"{book['kernel_start_s']:.2f} s."
+        f" With the kernel starts shared among the {book['jobs']} processes of `-j auto`, "
+        f"as the build shares them: {book['parallel_floor_s']:.1f} s.",
         "",
-        "| build (`make html`) | seconds | chapters executed | × floor"
-        + (" | × floor with shared kernel starts |" if parallel else " |"),
-        "|---|---:|---:|---:|" + ("---:|" if parallel else ""),
+        "| build (`make html`) | seconds | chapters executed | × floor "
+        "| × floor with shared kernel starts |",
+        "|---|---:|---:|---:|---:|",
     ]
     for row in book["rows"]:
-        line = (
+        lines.append(
             f"| {row['build']} | {row['seconds']:.2f} | {row['executed']} "
-            f"| {row['seconds'] / book['floor_s']:.2f} |"
+            f"| {row['seconds'] / book['floor_s']:.2f} "
+            f"| {row['seconds'] / book['parallel_floor_s']:.2f} |"
         )
-        lines.append(line + (f" {row['seconds'] / parallel:.2f} |" if parallel else ""))
     return "\n".join(lines) + "\n"

@@ -406,11 +406,7 @@ def net(dims) -> str:
 
 def torch_roofline(row: dict) -> float | None:
     """PyTorch's step as a fraction of the NumPy matmul peak measured in the same rounds."""
-    if "torch_roofline" in row:
-        return row["torch_roofline"]
-    if not (row["torch_s"] and row["peak_gflops"]):  # records from before the per-round peak
-        return None
-    return step_flops(row["dims"], row["m"]) / row["torch_s"] / 1e9 / row["peak_gflops"]
+    return row["torch_roofline"]
 
 
 def step_markdown(report: dict) -> list[str]:

@@ -122,3 +122,10 @@ def test_the_training_cost_equals_the_public_cost_exactly(output, dtype):
     assert (caches.exp_neg_abs is not None) == (output == "sigmoid")
     lean = network._cost_from_logits(caches, Y, params, 0.3, "mean")
     assert lean == network.cost(params, X, Y, hidden="tanh", output=output, lambd=0.3)
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+def test_the_lean_cache_has_one_mask_entry_per_layer(output):
+    params, X, _ = make_problem("relu", output, dims=(3, 4))
+    _, caches = network._forward(X, params, "relu", output, 1.0, None, True, {})
+    assert caches.masks == [None] * len(caches)

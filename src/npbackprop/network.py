@@ -340,7 +340,9 @@ class ForwardCache(list):
     forward used.
     """
 
-    def __init__(self, layers, *, hidden, output, keep_prob, masks, AL, lean=False):
+    def __init__(
+        self, layers, *, hidden, output, keep_prob, masks, AL, lean=False, exp_neg_abs=None
+    ):
         super().__init__(layers)
         # lean (training only, never returned to a user): hidden layers hold A[l] in the place
         # of Z[l], and backward consumes the cache (see _forward and _backward).
@@ -350,7 +352,7 @@ class ForwardCache(list):
         self.keep_prob = keep_prob
         self.masks = masks
         self.AL = AL  # the pass's output: backward checks that it is given this one
-        self.exp_neg_abs = None  # lean, sigmoid output: e^{-|Z[L]|}, shared with the cost
+        self.exp_neg_abs = exp_neg_abs  # lean, sigmoid output: e^{-|Z[L]|}, for the cost
 
 
 def _check_settings(hidden, output, keep_prob, lambd=0.0):
@@ -461,6 +463,7 @@ def _forward(X, params, hidden, output, keep_prob, seed, lean=False, workspace=N
             # e^{-|Z[L]|} serves the sigmoid here and the cost (_cost_from_logits): one exp.
             exp_neg_abs = _exp_neg_abs(Z)
             A = _sigmoid_from_exp(Z, exp_neg_abs)
+            masks.append(None)
             continue
         A = _activation_forward(Z, output if l == L else hidden)
         if l < L and rng is not None:
@@ -471,9 +474,9 @@ def _forward(X, params, hidden, output, keep_prob, seed, lean=False, workspace=N
         else:
             masks.append(None)
     caches = ForwardCache(
-        layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks, AL=A, lean=lean
-    )
-    caches.exp_neg_abs = exp_neg_abs
+        layers, hidden=hidden, output=output, keep_prob=keep_prob, masks=masks, AL=A, lean=lean,
+        exp_neg_abs=exp_neg_abs,
+    )  # fmt: skip
     return A, caches
 
 
