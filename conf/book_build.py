@@ -36,6 +36,19 @@ Parallel execution (``-j``)
     clean build). :func:`serialize_cache_writes` holds a lock file around the whole call, so
     chapters still execute in parallel but store their results one at a time.
 
+Strict on every run
+    Sphinx re-reads only the pages whose source changed, so a warning from an unchanged page is
+    not repeated: after a failed build, a second ``make html`` with the break still in place
+    would exit 0. After any build with a warning, :func:`forget_a_failed_build` deletes the saved
+    environment (as Sphinx itself does after an exception), so the next build reads every page
+    again: a failing cell re-executes (jupyter-cache stores only successful runs) and fails
+    again; cached stderr, a broken reference, a missing glue key or citation warn again.
+
+Failures readable in the log
+    MyST-NB reports a cell that wrote to stderr as "stderr was found in the cell outputs of cell
+    8", and a failing notebook without saying which cell. :func:`report_stderr_text` and
+    :func:`report_failing_cell` add the text and the page's line of the cell to the warning.
+
 Accessibility
     docutils writes a citation list as ``role="list"`` holding ``role="doc-biblioentry"``
     entries, which ARIA does not allow (a list must hold list items): entries become
@@ -167,6 +180,86 @@ def rewrite_all_when_the_navigation_changes(app, env) -> list[str]:
     return sorted(env.found_docs) if before is not None and before != navigation else []
 
 
+def forget_a_failed_build(app, exception) -> None:
+    """``build-finished``: after a build with a warning or an error, delete the pickled
+    environment, so that the next build reads (and so checks) every page again."""
+    if exception is None and getattr(app, "_warncount", 0) == 0:
+        return
+    from sphinx.application import ENV_PICKLE_FILENAME
+
+    (Path(app.doctreedir) / ENV_PICKLE_FILENAME).unlink(missing_ok=True)
+
+
+#: The longest stderr text copied into the build log (the page shows all of it).
+STDERR_IN_LOG = 2000
+
+
+def report_stderr_text() -> None:
+    """Make MyST-NB's stderr warning carry the text the cell wrote and say how to allow it.
+
+    conf.py sets ``nb_output_stderr = "show"`` (render, no warning of MyST-NB's own); this warns
+    instead, for every cell not tagged ``remove-stderr``."""
+    from myst_nb.core.render import NbElementRenderer
+
+    original = NbElementRenderer.render_stderr
+    if getattr(original, "book_build", False):
+        return
+
+    @functools.wraps(original)
+    def render_stderr(self, output, cell_metadata, cell_index, source_line):
+        rendered = original(self, output, cell_metadata, cell_index, source_line)
+        if "remove-stderr" not in cell_metadata.get("tags", []):
+            text = str(output.get("text", "")).rstrip()
+            if len(text) > STDERR_IN_LOG:
+                text = text[:STDERR_IN_LOG] + " [...]"
+            self.logger.warning(
+                f"cell {cell_index + 1} (line {source_line}) wrote to stderr; fix the cause, "
+                f"or tag the cell remove-stderr if the text is expected:\n{text}",
+                subtype="stderr",
+                line=source_line,
+            )
+        return rendered
+
+    render_stderr.book_build = True
+    NbElementRenderer.render_stderr = render_stderr
+
+
+def failing_cell(notebook) -> tuple[int, str] | None:
+    """The index of the first cell with an error output, and ``"Name: message"``."""
+    for index, cell in enumerate(notebook.cells):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                return index, f"{output.get('ename', '')}: {output.get('evalue', '')}"
+    return None
+
+
+def report_failing_cell() -> None:
+    """After a notebook fails to execute, warn once more, at the failing cell's line."""
+    from myst_nb.core.execute.cache import NotebookClientCache
+    from myst_nb.core.execute.direct import NotebookClientDirect
+
+    for client in (NotebookClientCache, NotebookClientDirect):
+        original = client.start_client
+        if getattr(original, "book_build", False):
+            continue
+
+        def start_client(self, _original=original):
+            _original(self)
+            error = (self.exec_metadata or {}).get("error")
+            found = failing_cell(self.notebook) if error else None
+            if found is not None:
+                index, what = found
+                line = self._source_map[index]
+                self.logger.warning(
+                    f"cell {index + 1} (line {line}) raised {what}; the traceback is above",
+                    subtype="exec",
+                    line=line,
+                )
+
+        start_client.book_build = True
+        client.start_client = start_client
+
+
 def serialize_cache_writes() -> None:
     """Make jupyter-cache's ``cache_notebook_bundle`` hold an exclusive lock on
     ``<cache>/write.lock`` (an OS file lock, so across the processes of ``sphinx-build -j``)."""
@@ -189,9 +282,12 @@ def serialize_cache_writes() -> None:
 def setup(app):
     # Before Sphinx forks its -j processes, so that they all inherit the lock.
     serialize_cache_writes()
+    report_stderr_text()
+    report_failing_cell()
     # Changing this value (conf.py sets it to source_hash(src)) re-reads every page.
     app.add_config_value("npbackprop_source_hash", "", "env")
     app.connect("build-finished", finish_static)
+    app.connect("build-finished", forget_a_failed_build)
     app.connect("html-page-context", citation_entries_as_list_items)
     app.connect("env-get-updated", rewrite_all_when_the_navigation_changes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -64,8 +64,9 @@ nb_execution_raise_on_error = False
 nb_execution_show_tb = True
 nb_execution_allow_errors = False
 # Anything a cell writes to stderr is a warning (so an error under -W) unless the cell is
-# tagged `remove-stderr`.
-nb_output_stderr = "warn"
+# tagged `remove-stderr`. MyST-NB only renders it ("show"); book_build.report_stderr_text
+# warns, with the text and the cell's line in the log.
+nb_output_stderr = "show"
 nb_merge_streams = False
 # Markdown that cells display (e.g. tables of results) is rendered as MyST, which has tables;
 # the default, CommonMark, shows a table's pipes as text.

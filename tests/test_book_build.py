@@ -65,9 +65,78 @@ def test_a_failing_cell_or_stderr_fails_the_build_and_the_rest_still_builds(tmp_
     pages = {"good": GOOD, "fails": FAILS, "noisy": STDERR, "good2": GOOD, "good3": GOOD}
     status, log, out = build(tmp_path, pages, jobs)
     assert status != 0
-    assert "ZeroDivisionError" in log  # the traceback is in the build log itself
-    assert re.search(r"noisy\.md.*stderr|stderr.*noisy", log, re.IGNORECASE | re.DOTALL)
+    # the traceback, and the page and line of the failing cell, are in the build log itself
+    assert "ZeroDivisionError" in log
+    assert re.search(r"fails\.md:\d+: WARNING: cell \d+ \(line \d+\) raised ZeroDivisionError", log)
+    # so is what the noisy cell wrote, not only the fact that it wrote something
+    assert re.search(r"noisy\.md:\d+: WARNING: cell \d+ \(line \d+\) wrote to stderr", log)
+    assert "careful" in log
     assert "42" in (out / "good.html").read_text()  # --keep-going: the other pages were built
+
+
+CELL = "```{{code-cell}} python\n{}\n```\n"
+# Every kind of break a page can have, each with the text the build log must show for it, and
+# the repaired page. The repaired text of each page is what `fix` turns its break into.
+BREAKS = {
+    "raises": (CELL.format("x = 1\nraise RuntimeError('on purpose')"), "on purpose"),
+    "warns": (CELL.format("import warnings\nwarnings.warn('a deprecation')"), "a deprecation"),
+    "stderr": (CELL.format("import sys\nprint('to stderr', file=sys.stderr)"), "to stderr"),
+    "eq": ("See {eq}`eq-nowhere`.\n", "eq-nowhere"),
+    "glue": (CELL.format("x = 1") + "\nThe value is {glue:text}`no-such-key`.\n", "no-such-key"),
+    "cite": ("As shown by {cite}`nobody2099`.\n", "nobody2099"),
+    "numref": ("See {numref}`sec-nowhere`.\n", "sec-nowhere"),
+    # a sentence whose claim is false: the build names the page and the claim
+    "claim": (
+        CELL.format(
+            "from npbackprop._book import claim\nerr = 4.2e-2\n"
+            'claim("x-err", err, "{:.1e}", holds=err < 1e-7, says="the check passes")'
+        )
+        + "\nThe check passes with {glue:text}`x-err`.\n",
+        'the prose says "the check passes", but x-err = 4.2e-02',
+    ),
+}
+REPAIRED = CELL.format("print(6 * 7)") + "\nRepaired.\n"
+
+
+def broken_pages():
+    return {name: f"# {name}\n\n{body}" for name, (body, _) in BREAKS.items()}
+
+
+def test_every_kind_of_break_fails_every_build_until_it_is_repaired(tmp_path):
+    """Sphinx re-reads only changed pages, so without book_build.forget_a_failed_build the
+    second build of an unchanged broken book would pass (it did, for each break here)."""
+    for run in ("first", "second"):
+        if run == "first":
+            status, log, out = build(tmp_path, {"good": GOOD, **broken_pages()})
+        else:
+            status, log = sphinx(tmp_path)
+        assert status != 0, f"the {run} build of the broken book passed:\n{log}"
+        for name, (_, evidence) in BREAKS.items():
+            warned = re.search(rf"{name}\.md(:\d+)?: (WARNING|ERROR).*", log)
+            assert warned, f"the {run} build did not report the page {name}.md:\n{log}"
+            assert evidence in log, f"the {run} build's log does not say {evidence!r}"
+    src = tmp_path / "src"
+    for name in BREAKS:
+        (src / f"{name}.md").write_text(f"{HEADER}# {name}\n\n{REPAIRED}")
+    status, log = sphinx(tmp_path)
+    assert status == 0, log
+    assert "Repaired." in (out / "claim.html").read_text()
+    status, log = sphinx(tmp_path)  # and it stays built
+    assert status == 0, log
+
+
+def test_a_true_claim_builds_and_shows_its_value(tmp_path):
+    page = (
+        "# True\n\n"
+        + CELL.format(
+            "from npbackprop._book import claim\nerr = 3.1e-9\n"
+            'claim("x-err", err, "{:.1e}", holds=err < 1e-7, says="the check passes")'
+        )
+        + "\nThe check passes with {glue:text}`x-err`.\n"
+    )
+    status, log, out = build(tmp_path, {"true": page})
+    assert status == 0, log
+    assert "3.1e-09" in (out / "true.html").read_text()
 
 
 def test_a_cell_tagged_remove_stderr_may_write_to_stderr(tmp_path):

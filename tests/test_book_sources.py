@@ -1,0 +1,117 @@
+"""House rules of the book's sources that a build cannot see, checked on the text of docs/.
+
+Each failure message says how to fix it; docs/appendix/style.md writes the rules down.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+NOT_BUILT = {"_template.md"}  # see exclude_patterns in conf/conf.py
+
+#: Each chapter's prefix, for its glue keys and exercise labels (equation labels are named for
+#: what they say; Sphinx checks that they are unique). A new chapter adds its line here.
+PREFIXES = {
+    "answer/question.md": "q",
+    "answer/notation.md": "n",
+    "answer/one-example.md": "one",
+    "answer/batch.md": "b",
+    "answer/why-defer.md": "d",
+    "training/training.md": "t",
+    "practice/deep.md": "deep",
+    "practice/losses.md": "l",
+    "practice/regularization.md": "r",
+    "practice/minibatches.md": "mb",
+    "practice/gradcheck.md": "gc",
+    "practice/stability.md": "s",
+    "practice/frameworks.md": "f",
+    "appendix/performance.md": "perf",
+}
+
+CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
+GLUE_KEY = re.compile(r"""\b(?:glue|claim)\(\s*["']([^"']+)["']""")
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
+EXERCISE = re.compile(r"^:label:\s*(ex-[\w-]+)\s*$", re.MULTILINE)
+
+
+def pages():
+    return [p for p in sorted(DOCS.rglob("*.md")) if p.name not in NOT_BUILT]
+
+
+def chapters():
+    return [p for p in pages() if CODE_CELL.search(p.read_text(encoding="utf-8"))]
+
+
+def name(path: Path) -> str:
+    return path.relative_to(DOCS).as_posix()
+
+
+@pytest.mark.parametrize("path", pages(), ids=name)
+def test_no_parentheses_around_an_equation_reference(path):
+    """{eq} writes its own parentheses: ({eq}`x`) renders as ((3.5))."""
+    text = path.read_text(encoding="utf-8")
+    hits = [
+        f"line {text.count(chr(10), 0, m.start()) + 1}: {m.group(0)}"
+        for m in re.finditer(r"\(\s*\{eq\}`[^`]*`\s*\)", text)
+    ]
+    assert not hits, (
+        f"docs/{name(path)}: {{eq}} already writes the parentheses, so ({{eq}}`...`) shows "
+        f"'((3.5))'; write {{eq}}`...` alone: {hits}"
+    )
+
+
+@pytest.mark.parametrize("path", chapters(), ids=name)
+def test_chapter_has_a_prefix(path):
+    assert name(path) in PREFIXES, (
+        f"docs/{name(path)} has code cells but no prefix: add it to PREFIXES in "
+        f"tests/test_book_sources.py, and start its glue keys and exercise labels with it"
+    )
+
+
+def test_prefixes_are_distinct():
+    assert len(set(PREFIXES.values())) == len(PREFIXES), PREFIXES
+
+
+@pytest.mark.parametrize("path", chapters(), ids=name)
+def test_glue_keys_and_exercise_labels_carry_the_chapter_prefix(path):
+    """Glue keys are global to the book: a prefix per chapter keeps two chapters from
+    silently sharing one. Exercise labels likewise."""
+    prefix = PREFIXES.get(name(path))
+    if prefix is None:
+        pytest.skip("no prefix (test_chapter_has_a_prefix fails)")
+    text = path.read_text(encoding="utf-8")
+    keys = set(GLUE_KEY.findall(text)) | set(GLUE_ROLE.findall(text))
+    wrong = sorted(k for k in keys if not k.startswith(f"{prefix}-"))
+    assert not wrong, f"docs/{name(path)}: glue keys must start with '{prefix}-': {wrong}"
+    labels = EXERCISE.findall(text)
+    wrong = sorted(label for label in labels if not label.startswith(f"ex-{prefix}-"))
+    assert not wrong, f"docs/{name(path)}: exercise labels must start with 'ex-{prefix}-': {wrong}"
+
+
+@pytest.mark.parametrize("path", chapters(), ids=name)
+def test_chapters_glue_through_claim(path):
+    """Every glued value goes through npbackprop._book.claim, which formats it as text and
+    asserts what the prose says about it; a bare glue() is how a claim goes unchecked."""
+    text = path.read_text(encoding="utf-8")
+    cells = CODE_CELL.findall(text)
+    bare = [line.strip() for cell in cells for line in cell.splitlines() if "glue(" in line]
+    assert not bare, (
+        f"docs/{name(path)} calls glue() directly: use claim(key, value, fmt, holds=..., "
+        f"says=...) from npbackprop._book in a hidden cell instead: {bare[:3]}"
+    )
+    if GLUE_ROLE.search(text):
+        assert "from npbackprop._book import" in text, (
+            f"docs/{name(path)} shows glued values but never imports claim from npbackprop._book"
+        )
+
+
+def test_the_checks_see_a_bad_page(tmp_path):
+    """The patterns above find what they are meant to find."""
+    text = "See ({eq}`eq-x`).\n\n```{code-cell} python\nglue('x-1', 1)\nclaim('y-2', 2)\n```\n"
+    assert re.search(r"\(\s*\{eq\}`[^`]*`\s*\)", text)
+    assert set(GLUE_KEY.findall(text)) == {"x-1", "y-2"}
+    assert CODE_CELL.findall(text) == ["glue('x-1', 1)\nclaim('y-2', 2)\n"]
+    assert GLUE_ROLE.findall("a {glue:text}`q-m` b {glue}`q-n`") == ["q-m", "q-n"]
