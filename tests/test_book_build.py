@@ -275,3 +275,15 @@ def test_parallel_readers_never_lose_a_cache_record(tmp_path):
     assert len(records) == 4 * 15
     for record in records:
         assert get_cache(cache_dir).get_cache_bundle(record.pk).nb.cells
+
+
+def test_the_chapter_template_builds_once_its_names_are_filled_in(tmp_path):
+    """docs/_template.md is what CONTRIBUTING.md tells contributors to copy."""
+    text = (ROOT / "docs" / "_template.md").read_text(encoding="utf-8")
+    assert text.startswith(HEADER)
+    page = text[len(HEADER) :].replace("CHAPTER", "scratch").replace("PREFIX", "x")
+    status, log, out = build(tmp_path, {"chapter": page})
+    assert status == 0, log
+    html = (out / "chapter.html").read_text()
+    assert "0.5" in html  # the glued value
+    assert "solution" in html.lower()

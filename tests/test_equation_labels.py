@@ -70,7 +70,8 @@ def test_label_is_verified_by_a_test(label):
 @pytest.mark.parametrize("label", sorted(VERIFIED))
 def test_marker_names_an_equation_of_the_book(label):
     assert label in LABELS, (
-        f"{VERIFIED[label]} claim to verify {label}, which no page in docs/ defines"
+        f"{VERIFIED[label]} claim to verify {label}, which no page in docs/ defines: correct "
+        f"the label in the marker, or remove the marker if the equation was removed"
     )
 
 
@@ -87,5 +88,8 @@ def test_no_page_title_contains_math():
         if path.name in NOT_BUILT:
             continue
         titles = re.findall(r"^# (.+)$", path.read_text(encoding="utf-8"), re.MULTILINE)
-        assert titles, f"{path} has no title"
-        assert "$" not in titles[0], f"{path}: the title {titles[0]!r} contains math"
+        assert titles, f"{path} has no title: its first heading must be '# Title'"
+        assert "$" not in titles[0], (
+            f"{path}: the title {titles[0]!r} contains math, which the sidebar shows as raw "
+            f"TeX: write it in words"
+        )
