@@ -409,3 +409,62 @@ def test_a_mean_over_n_k_elements_divides_the_gradient_by_n_k(K):
     assert_close(g, (A - Y) / (N * K), "mean over elements", rtol=1e-12)
     per_example_mean = grad(lambda z: anp.sum(anp.logaddexp(0.0, z) - Y * z) / N)(Z)
     assert_close(per_example_mean, K * g, "J = K × the element mean", rtol=1e-12)
+
+
+# --- Mini-batches (docs/practice/minibatches.md): the L2 penalty of a batch keeps n. ---
+
+
+@pytest.mark.verifies("eq-minibatch-l2")
+@pytest.mark.parametrize("batch", [slice(0, 7), slice(7, 10)])  # a full batch, the short last one
+def test_minibatch_l2_gradient_averages_the_data_over_the_batch_and_the_penalty_over_n(batch):
+    rng = np.random.default_rng(21)
+    n, lambd = 10, 0.9
+    p = {"W1": rng.normal(size=(4, 3)), "b1": rng.normal(size=(4, 1)),
+         "W2": rng.normal(size=(1, 4)), "b2": rng.normal(size=(1, 1))}  # fmt: skip
+    X = rng.normal(size=(3, n))
+    Y = (rng.random((1, n)) < 0.5).astype(float)
+    Xb, Yb = X[:, batch], Y[:, batch]
+    size = Xb.shape[1]
+
+    def batch_cost_l2(q):  # eq-minibatch-l2, left: data mean over the batch, penalty over n
+        Z2 = anp.dot(q["W2"], anp.tanh(anp.dot(q["W1"], Xb) + q["b1"])) + q["b2"]
+        data = anp.mean(anp.logaddexp(0.0, Z2) - Yb * Z2)
+        return data + lambd / (2 * n) * (anp.sum(q["W1"] ** 2) + anp.sum(q["W2"] ** 2))
+
+    reference = grad(batch_cost_l2)(p)
+    data = network.gradients(p, Xb, Yb, hidden="tanh")  # (1/|B|) Σ dW⁽ⁱ⁾, eq-minibatch-grad
+    for k in ("W1", "W2"):  # eq-minibatch-l2, right
+        assert_close(data[f"d{k}"] + lambd / n * p[k], reference[k], f"d{k}", rtol=1e-10)
+    for k in ("b1", "b2"):  # no penalty on the biases
+        assert_close(data[f"d{k}"], reference[k], f"d{k}", rtol=1e-10)
+    # The package's lambd is per the columns it is given: λ|B|/n gives (λ/n) W on a batch,
+    # λ itself gives (λ/|B|) W, n/|B| times the penalty of eq-minibatch-l2.
+    scaled = network.gradients(p, Xb, Yb, hidden="tanh", lambd=lambd * size / n)
+    assert_close(scaled["dW1"], reference["W1"], "lambd = λ|B|/n", rtol=1e-10)
+    plain = network.gradients(p, Xb, Yb, hidden="tanh", lambd=lambd)
+    assert_close(plain["dW1"] - data["dW1"], n / size * (lambd / n) * p["W1"], "λ/|B|", rtol=1e-10)
+
+
+@pytest.mark.verifies("eq-minibatch-l2")
+def test_torch_sgd_weight_decay_lambda_over_n_takes_the_minibatch_l2_step():
+    """PyTorch's SGD adds weight_decay · W to the gradient of the loss it is given: with a mean
+    loss over the batch, weight_decay = λ/n is the step of eq-minibatch-l2."""
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(22)
+    n, lambd, lr = 12, 0.9, 0.3
+    W = rng.normal(size=(1, 3))
+    Xb = rng.normal(size=(3, 5))  # a batch of 5 from a training set of n
+    Yb = (rng.random((1, 5)) < 0.5).astype(float)
+    Wt = torch.tensor(W, requires_grad=True)
+    opt = torch.optim.SGD([Wt], lr=lr, weight_decay=lambd / n)
+    loss = torch.nn.functional.binary_cross_entropy_with_logits(
+        Wt @ torch.tensor(Xb), torch.tensor(Yb), reduction="mean"
+    )
+    loss.backward()
+    opt.step()
+
+    def batch_cost_linear(w):  # eq-minibatch-l2 for one linear layer
+        z = anp.dot(w, Xb)
+        return anp.mean(anp.logaddexp(0.0, z) - Yb * z) + lambd / (2 * n) * anp.sum(w**2)
+
+    assert_close(Wt.detach().numpy(), W - lr * grad(batch_cost_linear)(W), "SGD step", rtol=1e-12)
