@@ -8,7 +8,7 @@ import pytest
 
 from npbackprop import datasets, network, training
 
-from helpers import CONVENTIONS
+from helpers import CONVENTIONS, reference_gradients
 
 PLANAR = datasets.planar(m=400, seed=1)
 COURSE = dict(hidden="tanh", output="sigmoid", epochs=1500, seed=2, init=0.01)  # n_h = 4, lr 1.2
@@ -156,3 +156,40 @@ def test_minibatches():
     again = training.minibatches(10, 4, seed=0)
     assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
     assert [b.tolist() for b in training.minibatches(3, 5, shuffle=False)] == [[0, 1, 2]]
+
+
+@pytest.mark.verifies("eq-minibatch-l2")
+def test_minibatch_l2_penalty_is_scaled_by_the_training_set_size():
+    """Each batch's cost is (1/|B|) Σ L + (λ/2n) Σ‖W‖² (Nielsen's λ/2n; the book's
+    eq-minibatch-l2), so every step adds (λ/n) W, on the short last batch too. Reproduced step
+    by step with autograd's gradients of that cost; the penalty λ/(2|B|) would differ."""
+    X, Y = datasets.moons(m=10, seed=3)
+    n, batch_size, lr, lambd = 10, 4, 0.5, 0.3
+    start = network.init_params([2, 3, 1], seed=1)
+    kw = dict(hidden="tanh", learning_rate=lr, epochs=1, batch_size=batch_size, lambd=lambd)
+    trained, _ = training.train(X, Y, params=start, seed=5, **kw)
+    batches = training.minibatches(n, batch_size, seed=np.random.default_rng(5))
+    assert [len(b) for b in batches] == [4, 4, 2]
+
+    def by_hand(scale_of_batch):
+        p = {k: v.copy() for k, v in start.items()}
+        for index in batches:
+            Xb, Yb = X[:, index], Y[:, index]
+            # reference_gradients' penalty is lambd/(2|B|): pass lambd·|B|/n for λ/(2n)
+            g = reference_gradients(
+                p,
+                Xb,
+                Yb,
+                hidden="tanh",
+                output="sigmoid",
+                convention="deferred",
+                lambd=scale_of_batch(len(index)),
+            )
+            p = {k: v - lr * g[f"d{k}"] for k, v in p.items()}
+        return p
+
+    expected = by_hand(lambda size: lambd * size / n)
+    per_batch = by_hand(lambda size: lambd)  # the penalty λ/(2|B|), n/|B| times stronger
+    for k in start:
+        np.testing.assert_allclose(trained[k], expected[k], rtol=1e-10, atol=1e-13, err_msg=k)
+    assert max(np.max(np.abs(expected[k] - per_batch[k])) for k in start) > 1e-3

@@ -158,7 +158,10 @@ def train(
         Examples per step; None means all m (full batch), and so does any value above m. The
         last batch of an epoch may be smaller; its gradient is averaged over its own size.
     lambd : float
-        L2 strength λ.
+        L2 strength λ of the training set's cost, ``(λ / 2m) Σ ‖W[l]‖²`` with m the number of
+        training examples. A mini-batch's cost keeps this penalty (its data term is averaged
+        over the batch, the penalty is not rescaled to the batch size), so every step adds
+        ``(λ / m) W[l]`` to the mean gradient, on the short last batch too.
     keep_prob : float
         Inverted-dropout keep probability for hidden units.
     fused : bool
@@ -241,9 +244,12 @@ def train(
         for index in batches:
             Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
             mb = Xb.shape[1]
+            # The data term is averaged over the batch, the L2 penalty over the training set:
+            # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
+            batch_lambd = lambd * mb / m
             AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng, True, workspace)
-            J = _cost_from_logits(caches, Yb, params, lambd, "mean")
-            grads = _backward(AL, Yb, caches, convention, fused, lambd, False, False)
+            J = _cost_from_logits(caches, Yb, params, batch_lambd, "mean")
+            grads = _backward(AL, Yb, caches, convention, fused, batch_lambd, False, False)
             del caches, AL  # free the activations before the update
             lr = learning_rate
             if lr_per == "mean":
