@@ -6,6 +6,7 @@ is the absorbed dZ[L]. ``reduction="sum"`` is our "sum" convention.
 """
 
 import itertools
+import platform
 
 import numpy as np
 import pytest
@@ -129,3 +130,14 @@ def test_torch_mean_over_n_by_k_targets_divides_by_n_times_k():
     Ac /= Ac.sum(axis=1, keepdims=True)
     onehot = np.eye(K)[labels.numpy()]
     assert_close(Zc.grad.numpy(), (Ac - onehot) / N, "cross-entropy mean over N", rtol=1e-12)
+
+
+@pytest.mark.skipif(
+    platform.machine() not in ("x86_64", "AMD64"),
+    reason="the Performance appendix states this for the x86-64 CPU build",
+)
+def test_the_pinned_cpu_build_multiplies_matrices_with_mkl():
+    """docs/appendix/performance.md says PyTorch's products run in oneMKL (BLAS_INFO=mkl)."""
+    config = torch.__config__.show()
+    assert "BLAS_INFO=mkl" in config, config
+    assert torch.backends.mkl.is_available()
