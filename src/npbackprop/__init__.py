@@ -8,7 +8,8 @@ Modules (each one concept, as the book presents them):
 * :mod:`npbackprop.network` — L layers, the course's step functions, any output/loss pair.
 * :mod:`npbackprop.gradcheck` — centred differences and the relative-error check.
 * :mod:`npbackprop.datasets` — the planar "flower", spirals, moons.
-* :mod:`npbackprop.training` — gradient descent in any convention.
+* :mod:`npbackprop.optimizers` — gradient descent, momentum, RMSprop, Adam (the course's).
+* :mod:`npbackprop.training` — training in any convention, with any of the optimizers.
 
 Examples
 --------
@@ -24,6 +25,7 @@ from npbackprop import (
     gradcheck,
     losses,
     network,
+    optimizers,
     training,
     two_layer,
 )
@@ -40,6 +42,7 @@ __all__ = [
     "gradcheck",
     "losses",
     "network",
+    "optimizers",
     "training",
     "two_layer",
 ]

@@ -57,6 +57,7 @@ from npbackprop.activations import (
     softmax_backward,
 )
 from npbackprop.losses import _PAIRS, _bce_logits
+from npbackprop.optimizers import GradientDescent
 
 __all__ = [
     "ForwardCache",
@@ -800,8 +801,10 @@ def cost(
 def update_params(params: dict, grads: dict, learning_rate: float) -> dict:
     """One gradient-descent step, ``W[l] - learning_rate · dW[l]``, as a new dict.
 
-    In the ``"sum"`` convention pass ``learning_rate / m`` to take the same step as the mean
-    conventions (:func:`npbackprop.conventions.equivalent_learning_rate`).
+    It is the step of :class:`npbackprop.optimizers.GradientDescent`, the default optimizer of
+    :func:`npbackprop.training.train`. In the ``"sum"`` convention pass ``learning_rate / m`` to
+    take the same step as the mean conventions
+    (:func:`npbackprop.conventions.equivalent_learning_rate`).
 
     Parameters
     ----------
@@ -822,20 +825,7 @@ def update_params(params: dict, grads: dict, learning_rate: float) -> dict:
     ...               {"dW1": np.array([[1.0, -1.0]]), "db1": np.array([[2.0]])}, 0.5)
     {'W1': array([[0.5, 1.5]]), 'b1': array([[-1.]])}
     """
-    _, params = check_params(params)
-    learning_rate = check_nonnegative(learning_rate, "learning_rate")
-    if not hasattr(grads, "keys"):
-        raise ValueError(f"grads must be a dict with dW1, db1, ...; got {type(grads).__name__}")
-    new = {}
-    for key, value in params.items():
-        if f"d{key}" not in grads:
-            raise ValueError(
-                f"grads must hold d{key} for parameter {key}; got keys {sorted(map(str, grads))}"
-            )
-        grad = as_array(grads[f"d{key}"], f"d{key}")
-        check_shape(grad, value.shape, f"d{key}", f"the shape of {key}")
-        new[key] = (value - learning_rate * grad).astype(value.dtype, copy=False)
-    return new
+    return GradientDescent().update(params, grads, {"t": 0}, learning_rate)[0]
 
 
 def predict(

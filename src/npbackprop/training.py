@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns without it
 
-from npbackprop import conventions
+from npbackprop import conventions, optimizers
 from npbackprop._validate import (
     as_array,
     check_choice,
@@ -69,6 +69,8 @@ class History:
         Examples per step (m for full batch).
     steps : int
         Number of parameter updates.
+    optimizer : npbackprop.optimizers.Optimizer
+        The optimizer that took them.
     """
 
     cost: np.ndarray
@@ -77,6 +79,7 @@ class History:
     learning_rate: float
     batch_size: int
     steps: int
+    optimizer: optimizers.Optimizer
 
 
 def minibatches(m: int, batch_size: int, *, seed=None, shuffle: bool = True) -> list:
@@ -128,11 +131,13 @@ def train(
     seed: int = 0,
     init="xavier",
     progress: bool | None = None,
+    optimizer: optimizers.Optimizer | None = None,
 ) -> tuple[dict, History]:
     """Train a network by gradient descent and return its parameters and cost history.
 
     Each step runs :func:`~npbackprop.network.forward` and the backward pass of ``convention``
-    on one batch and updates ``W[l] -= lr · dW[l]``, ``b[l] -= lr · db[l]``.
+    on one batch and updates the parameters with ``optimizer``: by default gradient descent,
+    ``W[l] -= lr · dW[l]``, ``b[l] -= lr · db[l]``.
 
     Parameters
     ----------
@@ -151,7 +156,12 @@ def train(
         ``"convention"``: use ``learning_rate`` as given (so ``"sum"`` needs a rate m times
         smaller to match the others). ``"mean"``: ``learning_rate`` is meant for the mean
         gradient and is converted for ``"sum"`` at every step using that batch's size — the same
-        trajectory as deferred and absorbed, even with a smaller last batch.
+        trajectory as deferred and absorbed, even with a smaller last batch. The sum gradient
+        is divided by the batch size before the optimizer sees it: for gradient descent that is
+        the rate divided by the batch size; for momentum it also keeps the running average in
+        the mean's units when batch sizes differ (a rate divided per step would not), and for
+        RMSprop and Adam, whose steps barely change with the gradient's scale, it makes ε act
+        as it does on the mean gradient.
     epochs : int
         Passes over the data; full-batch training takes one step per epoch.
     batch_size : int, optional
@@ -174,6 +184,10 @@ def train(
     progress : bool, optional
         Show a progress bar. None (default): only when stderr is a terminal and the run takes
         longer than a second, so doctests, tests and logs stay quiet.
+    optimizer : npbackprop.optimizers.Optimizer, optional
+        :class:`~npbackprop.optimizers.GradientDescent` (the default),
+        :class:`~npbackprop.optimizers.Momentum`, :class:`~npbackprop.optimizers.RMSprop` or
+        :class:`~npbackprop.optimizers.Adam`; a fresh state is made for this run.
 
     Returns
     -------
@@ -181,8 +195,15 @@ def train(
         The trained parameters (new arrays), in the dtype of the start (``params``) or, for
         ``layer_dims``, of ``X`` (float32 stays float32).
     history : History
-        If the cost becomes NaN or infinite, training stops there with a RuntimeWarning naming
-        the epoch, and ``history.cost`` ends with that value.
+        If a batch's cost or gradient is NaN or infinite, training stops before that update,
+        with a RuntimeWarning naming the epoch and step: the parameters returned are the last
+        finite ones, and ``history.cost`` ends with the cost of the interrupted epoch.
+
+    Raises
+    ------
+    FloatingPointError
+        If an update turns finite parameters and gradients into infinite parameters (a learning
+        rate far too large); the message names the epoch and step.
 
     Examples
     --------
@@ -215,6 +236,13 @@ def train(
         )
     if progress is not None and progress is not True and progress is not False:
         raise ValueError(f"progress must be None, True or False; got {progress!r}")
+    if optimizer is None:
+        optimizer = optimizers.GradientDescent()
+    if not isinstance(optimizer, optimizers.Optimizer) or type(optimizer) is optimizers.Optimizer:
+        raise TypeError(
+            "optimizer must be one of npbackprop.optimizers' GradientDescent(), Momentum(), "
+            f"RMSprop() or Adam(); got {optimizer!r}"
+        )
     if params is None:
         X = as_array(X, "X")
         dtype = X.dtype if X.dtype.itemsize >= 4 else np.float32  # float32 in, float32 out
@@ -225,6 +253,7 @@ def train(
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
     params = {k: v.copy() for k, v in params.items()}  # updated in place below; the input is not
     rng = np.random.default_rng(seed)
+    state = optimizer.init_state(params)
 
     epoch_cost = np.empty(epochs)
     batch_costs = []
@@ -238,41 +267,54 @@ def train(
         leave=True,
     )
     workspace = {}  # one Z array per layer, reused by every step (see network._product)
-    for epoch in bar:
-        batches = [None] if batch_size == m else minibatches(m, batch_size, seed=rng)
-        total = 0.0
-        for index in batches:
-            Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
-            mb = Xb.shape[1]
-            # The data term is averaged over the batch, the L2 penalty over the training set:
-            # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
-            batch_lambd = lambd * mb / m
-            AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng, True, workspace)
-            J = _cost_from_logits(caches, Yb, params, batch_lambd, "mean")
-            grads = _backward(AL, Yb, caches, convention, fused, batch_lambd, False, False)
-            del caches, AL  # free the activations before the update
-            lr = learning_rate
-            if lr_per == "mean":
-                lr = conventions.equivalent_learning_rate(learning_rate, mb, "deferred", convention)
-            for key, value in params.items():
-                value -= lr * grads[f"d{key}"]  # in place on our own copies
-            batch_costs.append(J)
-            total += J * mb
-            if not np.isfinite(J):
+    stopped = None  # (epoch, step, what) once training stops on a non-finite value
+    # NaN and infinity are reported by train itself (a warning naming the step, or an error),
+    # not by NumPy's floating-point warnings from inside the step.
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        for epoch in bar:
+            batches = [None] if batch_size == m else minibatches(m, batch_size, seed=rng)
+            total, seen = 0.0, 0
+            for index in batches:
+                Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
+                mb = Xb.shape[1]
+                # The data term is averaged over the batch, the L2 penalty over the training set:
+                # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
+                batch_lambd = lambd * mb / m
+                AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng, True, workspace)
+                J = _cost_from_logits(caches, Yb, params, batch_lambd, "mean")
+                grads = _backward(AL, Yb, caches, convention, fused, batch_lambd, False, False)
+                del caches, AL  # free the activations before the update
+                batch_costs.append(J)
+                total, seen = total + J * mb, seen + mb
+                bad = _first_non_finite(grads, params) if np.isfinite(J) else "the cost"
+                if bad is not None:  # stop before this update: params are the last finite ones
+                    stopped = (epoch, len(batch_costs), bad)
+                    break
+                if lr_per == "mean":  # the optimizer sees the mean gradient's scale
+                    to_mean = conventions.equivalent_learning_rate(1.0, mb, convention, "deferred")
+                    if to_mean != 1.0:
+                        for key in params:
+                            grads[f"d{key}"] /= to_mean  # our own arrays
+                optimizer.update_in_place(params, grads, state, learning_rate)  # our own copies
+                if _first_non_finite(params, params, prefix="") is not None:
+                    raise FloatingPointError(
+                        f"training diverged in epoch {epoch} (step {len(batch_costs)}): the update "
+                        f"made the parameters infinite; lower the learning rate ({learning_rate})"
+                    )
+            epoch_cost[epoch] = total / seen
+            if stopped is not None:
+                warnings.warn(
+                    f"training stopped in epoch {epoch} (step {stopped[1]}): {stopped[2]} is not "
+                    f"finite, so that update was not made and the parameters returned are those "
+                    f"before it. The learning rate may be too large for this convention "
+                    f'("sum" needs it divided by the batch size), or fused=False saturated.',
+                    RuntimeWarning,
+                    stacklevel=2,
+                )
+                epoch_cost = epoch_cost[: epoch + 1]
                 break
-        epoch_cost[epoch] = total / m
-        if not np.isfinite(epoch_cost[epoch]):
-            warnings.warn(
-                f"training stopped in epoch {epoch} (step {len(batch_costs)}): the cost is "
-                f"{epoch_cost[epoch]}. The learning rate may be too large for this convention "
-                f'("sum" needs it divided by the batch size), or fused=False saturated.',
-                RuntimeWarning,
-                stacklevel=2,
-            )
-            epoch_cost = epoch_cost[: epoch + 1]
-            break
-        if epoch % max(1, epochs // 100) == 0:
-            bar.set_postfix(cost=f"{epoch_cost[epoch]:.4g}", refresh=False)
+            if epoch % max(1, epochs // 100) == 0:
+                bar.set_postfix(cost=f"{epoch_cost[epoch]:.4g}", refresh=False)
     bar.close()
     history = History(
         cost=epoch_cost,
@@ -280,6 +322,19 @@ def train(
         convention=convention,
         learning_rate=learning_rate,
         batch_size=batch_size,
-        steps=len(batch_costs),
+        steps=state["t"],
+        optimizer=optimizer,
     )
     return params, history
+
+
+def _first_non_finite(arrays: dict, params: dict, prefix: str = "d") -> str | None:
+    """The name of the first of ``arrays[prefix + key]`` (key in ``params``) that holds a NaN
+    or an infinity, or None. A sum is the cheap test (NaN and ±inf propagate through it); only
+    when it is not finite, which a sum of large finite values can also be, are the entries
+    themselves looked at."""
+    for key in params:
+        value = arrays[f"{prefix}{key}"]
+        if not np.isfinite(value.sum()) and not np.isfinite(value).all():
+            return f"{prefix}{key}"
+    return None

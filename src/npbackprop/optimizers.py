@@ -1,0 +1,342 @@
+"""Optimizers with the course's formulas: gradient descent, momentum, RMSprop and Adam.
+
+The formulas are those of the deep-learning specialization's second course, week 2, for every
+parameter ``W`` (and likewise ``b``) with its gradient ``dW`` and learning rate α:
+
+* gradient descent: ``W ← W − α dW``;
+* momentum: ``v ← β v + (1 − β) dW``, ``W ← W − α v``;
+* RMSprop: ``s ← β s + (1 − β) dW²``, ``W ← W − α dW / (√s + ε)``;
+* Adam: ``v ← β₁ v + (1 − β₁) dW``, ``s ← β₂ s + (1 − β₂) dW²``, the bias corrections
+  ``v̂ = v / (1 − β₁ᵗ)``, ``ŝ = s / (1 − β₂ᵗ)`` at step t = 1, 2, ..., and
+  ``W ← W − α v̂ / (√ŝ + ε)``, with ε added outside the square root.
+
+**Where the 1/m meets an optimizer.** Gradient descent and momentum are linear in the gradient:
+fed the ``"sum"`` convention's gradient, m times the mean one, they take m times longer steps,
+and the rate must be divided by m to take the same ones. RMSprop and Adam divide by a running
+root-mean-square of the gradient, so a constant factor cancels (exactly, but for ε): the same
+rate takes (nearly) the same steps. :meth:`Optimizer.rate_for` says which.
+
+**PyTorch.** ``torch.optim.RMSprop(alpha=β, eps=ε)`` and ``torch.optim.Adam(betas=(β₁, β₂),
+eps=ε)`` compute these formulas. ``torch.optim.SGD(momentum=β)`` accumulates ``b ← β b + g``
+without the ``(1 − β)`` (and its ``dampening`` is not applied on the first step), so the course's
+momentum with rate α is PyTorch's with ``lr = α (1 − β)`` and ``dampening=0``; the tests check
+both mappings.
+
+Each optimizer keeps its state (``v``, ``s``, the step count) in a dict made by
+:meth:`Optimizer.init_state`; :meth:`Optimizer.update` returns new parameters and a new state,
+leaving its inputs alone, and :meth:`Optimizer.update_in_place` is the same step written into
+arrays the caller owns (what :func:`npbackprop.training.train` uses).
+
+Examples
+--------
+>>> import numpy as np
+>>> from npbackprop import optimizers
+>>> params = {"W1": np.array([[1.0, 2.0]]), "b1": np.array([[0.0]])}
+>>> grads = {"dW1": np.array([[0.5, -0.5]]), "db1": np.array([[1.0]])}
+>>> opt = optimizers.Momentum(beta=0.9)
+>>> state = opt.init_state(params)
+>>> new, state = opt.update(params, grads, state, learning_rate=1.0)
+>>> new["W1"], state["v"]["W1"]                  # v = 0.1 dW, W - 1.0 v
+(array([[0.95, 2.05]]), array([[ 0.05, -0.05]]))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from npbackprop._validate import as_array, check_nonnegative, check_params, check_shape
+
+__all__ = ["Adam", "GradientDescent", "Momentum", "Optimizer", "RMSprop"]
+
+
+def _check_number(value, name: str) -> float:
+    """A finite real number, as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    return value
+
+
+def _check_beta(value, name: str) -> float:
+    value = _check_number(value, name)
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"{name} must be in [0, 1), got {value}")
+    return value
+
+
+def _check_epsilon(value, name: str = "epsilon") -> float:
+    value = _check_number(value, name)
+    if value <= 0.0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """What every optimizer provides; use one of its subclasses."""
+
+    #: True when a constant factor on the gradient cancels in the step (RMSprop, Adam).
+    scale_invariant: ClassVar[bool] = False
+    #: The names of the moments this optimizer keeps in its state.
+    _moments: ClassVar[tuple] = ()
+
+    def init_state(self, params: dict) -> dict:
+        """The state before the first step: zero moments shaped and typed like ``params``.
+
+        Parameters
+        ----------
+        params : dict
+            ``W{l}``, ``b{l}``.
+
+        Returns
+        -------
+        dict
+            ``{"t": 0}`` plus this optimizer's moments (``"v"``, ``"s"``), each a dict of
+            zero arrays keyed like ``params``.
+        """
+        _, params = check_params(params)
+        return {"t": 0, **{name: {k: np.zeros_like(v) for k, v in params.items()}
+                           for name in self._moments}}  # fmt: skip
+
+    def rate_for(self, learning_rate: float, scale: float) -> float:
+        """The rate that takes the same steps when every gradient is ``scale`` times larger.
+
+        ``learning_rate / scale`` for gradient descent and momentum, ``learning_rate`` for
+        RMSprop and Adam (exactly, but for ε). With ``scale = m`` this converts a rate meant for
+        the mean cost into one for the ``"sum"`` convention.
+
+        Examples
+        --------
+        >>> GradientDescent().rate_for(1.2, 400), Adam().rate_for(0.01, 400)
+        (0.003, 0.01)
+        """
+        learning_rate = check_nonnegative(learning_rate, "learning_rate")
+        scale = check_nonnegative(scale, "scale")
+        if scale == 0:
+            raise ValueError("scale must be positive, got 0")
+        return learning_rate if self.scale_invariant else learning_rate / scale
+
+    def update(self, params: dict, grads: dict, state: dict, learning_rate: float):
+        """One step, as new parameters and a new state; the inputs are not modified.
+
+        Parameters
+        ----------
+        params : dict
+            ``W{l}``, ``b{l}``.
+        grads : dict
+            ``dW{l}``, ``db{l}`` for every parameter (other keys, such as ``dZ{l}``, are ignored).
+        state : dict
+            From :meth:`init_state` or the previous step.
+        learning_rate : float
+
+        Returns
+        -------
+        (dict, dict)
+            The new parameters and the new state.
+        """
+        _, params = check_params(params)
+        learning_rate = check_nonnegative(learning_rate, "learning_rate")
+        grads = _check_grads(grads, params)
+        state = self._check_state(state, params)
+        new = {k: v.copy() for k, v in params.items()}
+        new_state = {"t": state["t"], **{name: {k: v.copy() for k, v in state[name].items()}
+                                         for name in self._moments}}  # fmt: skip
+        self.update_in_place(new, grads, new_state, learning_rate)
+        return new, new_state
+
+    def update_in_place(self, params: dict, grads: dict, state: dict, learning_rate: float):
+        """The step of :meth:`Optimizer.update`, written into ``params`` and ``state`` (the caller
+        owns them), without checks: for training loops that have validated their inputs once."""
+        raise NotImplementedError
+
+    def _check_state(self, state, params) -> dict:
+        if not isinstance(state, dict) or "t" not in state:
+            raise TypeError(
+                f"state must be the dict made by {type(self).__name__}().init_state(params), "
+                f"got {type(state).__name__}"
+            )
+        t = state["t"]
+        if isinstance(t, bool) or not isinstance(t, int | np.integer) or t < 0:
+            raise ValueError(f"state['t'] must be a step count (an int >= 0), got {t!r}")
+        for name in self._moments:
+            moments = state.get(name)
+            if not isinstance(moments, dict) or set(moments) != set(params):
+                raise ValueError(
+                    f"state[{name!r}] must hold one array per parameter ({sorted(params)}); "
+                    f"make it with init_state(params)"
+                )
+            for key, value in params.items():
+                check_shape(as_array(moments[key], f"state[{name!r}][{key!r}]"), value.shape,
+                            f"state[{name!r}][{key!r}]", f"the shape of {key}")  # fmt: skip
+        return state
+
+
+def _check_grads(grads, params: dict) -> dict:
+    if not hasattr(grads, "keys"):
+        raise ValueError(f"grads must be a dict with dW1, db1, ...; got {type(grads).__name__}")
+    checked = {}
+    for key, value in params.items():
+        if f"d{key}" not in grads:
+            raise ValueError(
+                f"grads must hold d{key} for parameter {key}; got keys {sorted(map(str, grads))}"
+            )
+        grad = as_array(grads[f"d{key}"], f"d{key}")
+        check_shape(grad, value.shape, f"d{key}", f"the shape of {key}")
+        checked[f"d{key}"] = grad
+    return checked
+
+
+@dataclass(frozen=True)
+class GradientDescent(Optimizer):
+    """``W ← W − α dW``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = {"W1": np.array([[1.0]]), "b1": np.array([[1.0]])}
+    >>> g = {"dW1": np.array([[2.0]]), "db1": np.array([[-2.0]])}
+    >>> GradientDescent().update(p, g, {"t": 0}, 0.25)[0]
+    {'W1': array([[0.5]]), 'b1': array([[1.5]])}
+    """
+
+    def update_in_place(self, params, grads, state, learning_rate):
+        for key, value in params.items():
+            value -= learning_rate * grads[f"d{key}"]
+        state["t"] += 1
+
+
+@dataclass(frozen=True)
+class Momentum(Optimizer):
+    """``v ← β v + (1 − β) dW``, ``W ← W − α v`` (the course's exponentially weighted average).
+
+    Parameters
+    ----------
+    beta : float, default 0.9
+        In [0, 1); ``beta = 0`` is gradient descent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = {"W1": np.array([[0.0]]), "b1": np.array([[0.0]])}
+    >>> g = {"dW1": np.array([[1.0]]), "db1": np.array([[0.0]])}
+    >>> opt = Momentum(beta=0.5)
+    >>> s = opt.init_state(p)
+    >>> p, s = opt.update(p, g, s, 1.0)   # v = 0.5, W = -0.5
+    >>> p, s = opt.update(p, g, s, 1.0)   # v = 0.75, W = -1.25
+    >>> float(p["W1"][0, 0]), float(s["v"]["W1"][0, 0])
+    (-1.25, 0.75)
+    """
+
+    beta: float = 0.9
+    _moments: ClassVar[tuple] = ("v",)
+
+    def __post_init__(self):
+        object.__setattr__(self, "beta", _check_beta(self.beta, "beta"))
+
+    def update_in_place(self, params, grads, state, learning_rate):
+        beta, v = self.beta, state["v"]
+        for key, value in params.items():
+            v[key] *= beta
+            v[key] += (1 - beta) * grads[f"d{key}"]
+            value -= learning_rate * v[key]
+        state["t"] += 1
+
+
+@dataclass(frozen=True)
+class RMSprop(Optimizer):
+    """``s ← β s + (1 − β) dW²``, ``W ← W − α dW / (√s + ε)``.
+
+    Parameters
+    ----------
+    beta : float, default 0.999
+        In [0, 1) (the course's β₂).
+    epsilon : float, default 1e-8
+        Added outside the square root.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> p = {"W1": np.array([[0.0]]), "b1": np.array([[0.0]])}
+    >>> g = {"dW1": np.array([[3.0]]), "db1": np.array([[0.0]])}
+    >>> opt = RMSprop(beta=0.75, epsilon=0.0001)
+    >>> p, s = opt.update(p, g, opt.init_state(p), 0.1)   # s = 2.25, step 0.1·3/(1.5+1e-4)
+    >>> round(float(p["W1"][0, 0]), 6)
+    -0.199987
+    """
+
+    beta: float = 0.999
+    epsilon: float = 1e-8
+    scale_invariant: ClassVar[bool] = True
+    _moments: ClassVar[tuple] = ("s",)
+
+    def __post_init__(self):
+        object.__setattr__(self, "beta", _check_beta(self.beta, "beta"))
+        object.__setattr__(self, "epsilon", _check_epsilon(self.epsilon))
+
+    def update_in_place(self, params, grads, state, learning_rate):
+        beta, s = self.beta, state["s"]
+        for key, value in params.items():
+            g = grads[f"d{key}"]
+            s[key] *= beta
+            s[key] += (1 - beta) * g * g
+            value -= learning_rate * g / (np.sqrt(s[key]) + self.epsilon)
+        state["t"] += 1
+
+
+@dataclass(frozen=True)
+class Adam(Optimizer):
+    """Momentum and RMSprop together, with bias correction (the course's Adam).
+
+    ``v ← β₁ v + (1 − β₁) dW``; ``s ← β₂ s + (1 − β₂) dW²``; at step t,
+    ``W ← W − α v̂ / (√ŝ + ε)`` with ``v̂ = v / (1 − β₁ᵗ)`` and ``ŝ = s / (1 − β₂ᵗ)``.
+
+    Parameters
+    ----------
+    beta1 : float, default 0.9
+    beta2 : float, default 0.999
+    epsilon : float, default 1e-8
+        Added outside the square root, as the course writes it.
+
+    Examples
+    --------
+    The first step of Adam moves every parameter by about α, whatever the gradient's size
+    (v̂ = dW and ŝ = dW² at t = 1):
+
+    >>> import numpy as np
+    >>> p = {"W1": np.array([[0.0, 0.0]]), "b1": np.array([[0.0]])}
+    >>> g = {"dW1": np.array([[1e-3, -50.0]]), "db1": np.array([[2.0]])}
+    >>> opt = Adam()
+    >>> p, s = opt.update(p, g, opt.init_state(p), learning_rate=0.01)
+    >>> np.round(p["W1"], 6), s["t"]
+    (array([[-0.01,  0.01]]), 1)
+    """
+
+    beta1: float = 0.9
+    beta2: float = 0.999
+    epsilon: float = 1e-8
+    scale_invariant: ClassVar[bool] = True
+    _moments: ClassVar[tuple] = ("v", "s")
+
+    def __post_init__(self):
+        object.__setattr__(self, "beta1", _check_beta(self.beta1, "beta1"))
+        object.__setattr__(self, "beta2", _check_beta(self.beta2, "beta2"))
+        object.__setattr__(self, "epsilon", _check_epsilon(self.epsilon))
+
+    def update_in_place(self, params, grads, state, learning_rate):
+        state["t"] += 1
+        t, b1, b2 = state["t"], self.beta1, self.beta2
+        c1, c2 = 1 - b1**t, 1 - b2**t  # the bias corrections of step t
+        v, s = state["v"], state["s"]
+        for key, value in params.items():
+            g = grads[f"d{key}"]
+            v[key] *= b1
+            v[key] += (1 - b1) * g
+            s[key] *= b2
+            s[key] += (1 - b2) * g * g
+            value -= learning_rate * (v[key] / c1) / (np.sqrt(s[key] / c2) + self.epsilon)
