@@ -193,3 +193,10 @@ def test_minibatch_l2_penalty_is_scaled_by_the_training_set_size():
     for k in start:
         np.testing.assert_allclose(trained[k], expected[k], rtol=1e-10, atol=1e-13, err_msg=k)
     assert max(np.max(np.abs(expected[k] - per_batch[k])) for k in start) > 1e-3
+
+
+@pytest.mark.parametrize("shuffle", ["no", None, 0, 1.0])
+def test_minibatches_shuffle_must_be_a_bool(shuffle):
+    """A truthy "no" used to shuffle, and None not to."""
+    with pytest.raises(TypeError, match="shuffle must be True or False"):
+        training.minibatches(10, 3, shuffle=shuffle)

@@ -108,6 +108,8 @@ def minibatches(m: int, batch_size: int, *, seed=None, shuffle: bool = True) -> 
     """
     m = check_positive_int(m, "m")
     batch_size = check_positive_int(batch_size, "batch_size")
+    if not isinstance(shuffle, bool | np.bool_):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
     order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
     return [order[k : k + batch_size] for k in range(0, m, batch_size)]
 
