@@ -260,6 +260,9 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     quick = args.quick
+    for line in environment_warnings():
+        print(line, file=sys.stderr)
+    print(f"NumPy's BLAS: {blas_kernel() or 'unknown (install threadpoolctl)'}", file=sys.stderr)
     report = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -284,6 +287,39 @@ def main() -> None:
     print(table)
 
 
+#: Environment variables that some machines set and that slow a current OpenBLAS down (they pin
+#: an older kernel or a wrong cache size); make bench reports them, and never changes them.
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def blas_kernel(env: dict | None = None) -> str:
+    """The BLAS library, version and CPU kernel that NumPy loads (threadpoolctl), measured in a
+    fresh process with ``env``; empty if threadpoolctl is not installed."""
+    code = (
+        "import json, numpy; from threadpoolctl import threadpool_info;"
+        "print(json.dumps([i for i in threadpool_info() if i['user_api'] == 'blas']))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=False, env=env)  # fmt: skip
+    if proc.returncode != 0:
+        return ""
+    return "; ".join(
+        f"{i['internal_api']} {i['version']} {i.get('architecture') or '?'}"
+        for i in json.loads(proc.stdout)
+    )
+
+
+def environment_warnings(environ=os.environ) -> list[str]:
+    """One line per OpenBLAS override set in the environment, with what it may cost."""
+    return [
+        f"warning: {name}={environ[name]} is set; it can slow OpenBLAS (an older kernel or a "
+        f"wrong cache size) and explain part of a gap to PyTorch's oneMKL. NumPy's kernel "
+        f"here: {blas_kernel() or 'unknown (install threadpoolctl)'}"
+        for name in OPENBLAS_OVERRIDES
+        if name in environ
+    ]
+
+
 def machine() -> str:
     """CPU model, core count, Python, NumPy and its BLAS, PyTorch if installed."""
     model = platform.machine()
@@ -303,6 +339,9 @@ def machine() -> str:
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                        check=True).stdout
     )  # fmt: skip
+    kernel = blas_kernel()
+    if kernel:
+        blas += f", kernel {kernel}"
     torch = subprocess.run(
         [sys.executable, "-c", "import torch; print(torch.__version__)"],
         capture_output=True, text=True, check=False,

@@ -6,6 +6,8 @@ the benchmark counts what it says it counts and that the record is a complete, f
 
 import itertools
 import json
+import os
+import platform
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -95,3 +97,25 @@ def test_the_profile_times_exactly_the_products_the_flops_count(dims, m):
     # dZ @ Aᵀ and Wᵀ @ dZ multiply transposed views of arrays, as the step does, not copies
     views = [x for pair in pairs for x in pair if not x.flags.owndata]
     assert len(views) == 2 * (len(dims) - 1) - 1  # Aᵀ at every layer, Wᵀ past the first
+
+
+def test_bench_warns_about_openblas_overrides_in_the_environment():
+    assert bench.environment_warnings({}) == []
+    lines = bench.environment_warnings({"OPENBLAS_CORETYPE": "Haswell", "PATH": "/usr/bin"})
+    assert len(lines) == 1
+    assert "OPENBLAS_CORETYPE=Haswell is set" in lines[0]
+    assert "kernel here:" in lines[0]
+
+
+def test_bench_names_numpy_s_blas_kernel():
+    pytest.importorskip("threadpoolctl")
+    import numpy as np
+
+    kernel = bench.blas_kernel()
+    name = np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"]
+    assert kernel, "threadpoolctl found no BLAS library"
+    assert kernel.split()[0] in name, (kernel, name)
+    # an override is visible in the kernel a fresh process reports
+    if "openblas" in kernel and platform.machine() == "x86_64":
+        pinned = bench.blas_kernel({**os.environ, "OPENBLAS_CORETYPE": "Haswell"})
+        assert "Haswell" in pinned, pinned
