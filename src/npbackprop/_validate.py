@@ -1,15 +1,97 @@
 """Input checks shared by every public function.
 
 Each check raises ``ValueError`` with a message that says what was expected and what arrived,
-with shapes and values, in the style of scikit-learn. None of them copies or modifies its input
-unless it has to convert a non-array or an integer array to floating point.
+with shapes and values, in the style of scikit-learn. An argument of the wrong *type* (a string,
+``None``, a complex or object array where a real array belongs) raises :class:`InputTypeError`,
+which is both a ``TypeError`` and a ``ValueError``, so code that catches either works. Messages
+stay short for huge input: they name the first offending key or index, never the whole array.
+None of the checks copies or modifies its input unless it has to convert a non-array or an
+integer array to floating point.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
+
+
+class InputTypeError(TypeError, ValueError):
+    """An argument of the wrong type: a ``TypeError`` that ``except ValueError`` also catches."""
+
+
+def short_repr(value, limit: int = 40) -> str:
+    """``repr(value)``, cut to about ``limit`` characters (a message never dumps a huge key)."""
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
+
+
+def check_bool(value, name: str) -> bool:
+    """``value`` as a bool if it is a real bool (``True``, ``False``, ``np.True_``, ...).
+
+    Flags are not taken by truthiness: ``"no"`` is truthy and ``None`` falsy, and either would
+    silently choose a code path.
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise InputTypeError(f"{name} must be True or False; got {short_repr(value)}")
+    return bool(value)
+
+
+def check_seed(seed, name: str = "seed", *, generator: bool = True, none: bool = True):
+    """Return ``seed`` if it is a valid seed for ``numpy.random.default_rng``, else raise.
+
+    Valid: ``None`` (fresh entropy; when ``none``), an int ≥ 0 (``numpy.integer`` too, but not a
+    bool: ``True`` would silently mean 1), or a ``numpy.random.Generator`` (when ``generator``).
+    """
+    if seed is None and none:
+        return None
+    if isinstance(seed, np.random.Generator) and generator:
+        return seed
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer):
+        kinds = ["an int >= 0"]
+        if none:
+            kinds.insert(0, "None")
+        if generator:
+            kinds.append("a numpy.random.Generator")
+        raise InputTypeError(f"{name} must be {' or '.join(kinds)}; got {short_repr(seed)}")
+    if seed < 0:
+        raise ValueError(f"{name} must be an int >= 0; got {int(seed)}")
+    return seed
+
+
+def check_finite_number(value, name: str) -> float:
+    """``value`` as a finite float (an int or float, not a bool), else raise."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.floating | np.integer
+    ):
+        raise InputTypeError(f"{name} must be a real number; got {short_repr(value)}")
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {short_repr(value)}")
+    return float(value)
+
+
+def as_real_array(x, name: str) -> np.ndarray:
+    """``x`` as a real (bool, integer or floating) array, of any shape, without other checks.
+
+    The type checks of :func:`as_array` alone: for functions that take NaN, Inf or empty
+    arrays (the activations, :func:`npbackprop.gradcheck.relative_error`).
+    """
+    if x is None or isinstance(x, str | bytes | dict | set):
+        raise InputTypeError(f"{name} must be a real numeric array; got {type(x).__name__}")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as error:  # e.g. a ragged nested list
+        raise ValueError(f"{name} must be a rectangular numeric array; {error}") from None
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise InputTypeError(f"{name} must be a numeric array; got dtype {arr.dtype}")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise InputTypeError(f"{name} must be real; got dtype {arr.dtype}")
+    return arr
 
 
 def check_choice(value, valid: Iterable[str], what: str) -> str:
@@ -17,7 +99,7 @@ def check_choice(value, valid: Iterable[str], what: str) -> str:
     valid = tuple(valid)
     if not isinstance(value, str) or value not in valid:
         names = ", ".join(repr(v) for v in valid)
-        raise ValueError(f"unknown {what} {value!r}; expected one of {names}")
+        raise ValueError(f"unknown {what} {short_repr(value)}; expected one of {names}")
     return value
 
 
@@ -27,16 +109,7 @@ def as_array(x, name: str, ndim: int | None = 2) -> np.ndarray:
     Floating dtypes are kept (float16/32/64 in gives the same out); anything else numeric is
     converted to float64. The input array itself is returned when no conversion is needed.
     """
-    try:
-        arr = np.asarray(x)
-    except ValueError as error:  # e.g. a ragged nested list
-        raise ValueError(f"{name} must be a rectangular numeric array; {error}") from None
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise ValueError(f"{name} must be a numeric array; got dtype {arr.dtype}")
-    if np.issubdtype(arr.dtype, np.complexfloating):
-        raise ValueError(f"{name} must be real; got dtype {arr.dtype}")
+    arr = as_real_array(x, name)
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
     if ndim is not None and arr.ndim != ndim:
@@ -113,26 +186,29 @@ def check_labels(Y: np.ndarray, output: str) -> None:
 def check_positive_int(value, name: str) -> int:
     """``value`` as an int ≥ 1, else raise."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {value!r}")
+        raise ValueError(f"{name} must be a positive integer; got {short_repr(value)}")
     return int(value)
 
 
 def check_probability(value, name: str) -> float:
     """``value`` as a float in (0, 1], else raise."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise ValueError(f"{name} must be a number in (0, 1]; got {value!r}")
+        raise ValueError(f"{name} must be a number in (0, 1]; got {short_repr(value)}")
     if not 0.0 < float(value) <= 1.0:
-        raise ValueError(f"{name} must be in (0, 1]; got {value!r}")
+        raise ValueError(f"{name} must be in (0, 1]; got {short_repr(value)}")
     return float(value)
 
 
 def check_nonnegative(value, name: str) -> float:
     """``value`` as a finite float ≥ 0, else raise."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise ValueError(f"{name} must be a number >= 0; got {value!r}")
+        raise ValueError(f"{name} must be a number >= 0; got {short_repr(value)}")
     if not (np.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0; got {value!r}")
+        raise ValueError(f"{name} must be a finite number >= 0; got {short_repr(value)}")
     return float(value)
+
+
+_PARAM_KEY = re.compile(r"[Wb][1-9][0-9]*", re.ASCII)
 
 
 def check_params(params, n_x: int | None = None) -> tuple[list[int], dict]:
@@ -148,19 +224,38 @@ def check_params(params, n_x: int | None = None) -> tuple[list[int], dict]:
         array objects when they were already floating point).
     """
     if not hasattr(params, "keys"):
-        raise ValueError(
+        raise InputTypeError(
             f"params must be a dict with keys W1, b1, ...; got {type(params).__name__}"
         )
-    keys = {str(k) for k in params}
-    numbers = [int(k[1:]) for k in keys if k[:1] in ("W", "b") and k[1:].isdigit()]
-    n_layers = max(numbers, default=0)
-    if n_layers == 0:
-        raise ValueError(f"params must hold W1, b1, ...; got keys {sorted(keys)}")
-    expected = {f"{p}{l}" for l in range(1, n_layers + 1) for p in "Wb"}
-    if keys != expected:
+    keys = list(params.keys())
+    numbers = {}  # key -> layer number, for the keys that look like W<l> or b<l>
+    for k in keys:
+        if isinstance(k, str) and _PARAM_KEY.fullmatch(k):
+            # a key of more digits than there are keys is certainly past the last layer
+            numbers[k] = int(k[1:]) if len(k) <= 12 else len(keys) + 1
+    if not numbers:
+        shown = sorted(short_repr(str(k), 20)[1:-1] for k in keys[:8])
+        more = f" and {len(keys) - 8} more" if len(keys) > 8 else ""
+        raise ValueError(f"params must hold W1, b1, ...; got keys {shown}{more}")
+    expected_form = "exactly W1..WL and b1..bL (ASCII digits, no gaps, no other keys)"
+    for k in keys:
+        if k not in numbers:
+            raise ValueError(f"params keys must be {expected_form}; got the key {short_repr(k)}")
+    n_layers = max(numbers.values())
+    if n_layers > len(keys):  # 2 L keys are needed for L layers: this one leaves a gap
+        first = next(k for k in keys if numbers[k] == n_layers)
         raise ValueError(
-            f"params for {n_layers} layer(s) must hold exactly {sorted(expected)}; "
-            f"missing {sorted(expected - keys)}, unexpected {sorted(keys - expected)}"
+            f"params keys must be {expected_form}; got the key {short_repr(first)} among only "
+            f"{len(keys)} keys"
+        )
+    expected = {f"{p}{l}" for l in range(1, n_layers + 1) for p in "Wb"}
+    if set(keys) != expected:
+        order = {k: (int(k[1:]), k[0] == "b") for k in expected | set(keys)}
+        missing = sorted(expected - set(keys), key=order.get)
+        unexpected = sorted(set(keys) - expected, key=order.get)
+        raise ValueError(
+            f"params for {n_layers} layer(s) must hold exactly W1..W{n_layers}, b1..b{n_layers}; "
+            f"missing {missing[:6]}, unexpected {unexpected[:6]}"
         )
     arrays = {}
     dims = []  # [n_0, n_1, ..., n_L]

@@ -3,7 +3,10 @@
 All functions act column-wise on arrays of shape (n, m) (examples as columns) and work like
 NumPy ufuncs: they accept any real array (integers and booleans are computed in float64), keep
 float16/float32/float64 as they are, never modify their input, and do not reject NaN or Inf
-(a saturating input is exactly what the numerical-stability chapter studies). Edge cases are
+(a saturating input is exactly what the numerical-stability chapter studies): NaN or Inf in may
+give NaN out, silently, and a finite input gives a finite output. Anything that is not a real
+array (``None``, a string, a complex or object array) raises ``TypeError``; the two arrays of a
+backward function must have the same shape (``ValueError``, no broadcasting). Edge cases are
 decided once, here:
 
 * ``relu'(0) = 0`` and ``leaky_relu'(0) = slope`` — the derivative takes the left branch at 0,
@@ -24,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from npbackprop._validate import check_choice
+from npbackprop._validate import as_real_array, check_choice
 
 __all__ = [
     "HIDDEN",
@@ -157,7 +160,7 @@ def relu_derivative(Z: np.ndarray) -> np.ndarray:
     >>> relu_derivative(np.array([[-1.0, 0.0, 2.0]]))
     array([[0., 0., 1.]])
     """
-    Z = np.asarray(Z)
+    Z = _as_real(Z)
     return (Z > 0).astype(_float_dtype(Z))
 
 
@@ -181,7 +184,7 @@ def leaky_relu_derivative(Z: np.ndarray, slope: float = LEAKY_SLOPE) -> np.ndarr
     >>> leaky_relu_derivative(np.array([[-1.0, 0.0, 2.0]]))
     array([[0.01, 0.01, 1.  ]])
     """
-    Z = np.asarray(Z)
+    Z = _as_real(Z)
     dtype = _float_dtype(Z)
     return np.where(Z > 0, dtype.type(1), dtype.type(slope))
 
@@ -205,7 +208,7 @@ def identity_derivative(Z: np.ndarray) -> np.ndarray:
     >>> identity_derivative(np.array([[1.5, -2.0]]))
     array([[1., 1.]])
     """
-    Z = np.asarray(Z)
+    Z = _as_real(Z)
     return np.ones_like(Z, dtype=_float_dtype(Z))
 
 
@@ -232,10 +235,14 @@ def softmax(Z: np.ndarray) -> np.ndarray:
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
-    Z = _as_float(Z)
-    with np.errstate(over="ignore"):  # a gap beyond the float range gives -inf, and exp(-inf) = 0
+    Z = _columns(_as_float(Z))
+    if Z.size == 0:
+        return Z.copy()
+    # A gap beyond the float range gives -inf, and exp(-inf) = 0; an Inf logit gives NaN (inf -
+    # inf), as NaN in gives NaN out: both without a warning.
+    with np.errstate(over="ignore", invalid="ignore"):
         E = np.exp(Z - np.max(Z, axis=0, keepdims=True))
-    E /= E.sum(axis=0, keepdims=True)
+        E /= E.sum(axis=0, keepdims=True)
     return E
 
 
@@ -248,10 +255,13 @@ def log_softmax(Z: np.ndarray) -> np.ndarray:
     array([[-0.6931],
            [-0.6931]])
     """
-    Z = _as_float(Z)
-    with np.errstate(over="ignore"):  # as in softmax: -inf is the right log-probability there
+    Z = _columns(_as_float(Z))
+    if Z.size == 0:
+        return Z.copy()
+    # as in softmax: -inf is the right log-probability there; an Inf logit gives NaN, silently
+    with np.errstate(over="ignore", invalid="ignore"):
         shifted = Z - np.max(Z, axis=0, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
+        return shifted - np.log(np.sum(np.exp(shifted), axis=0, keepdims=True))
 
 
 def softmax_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
@@ -281,7 +291,13 @@ def softmax_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
     >>> bool(np.allclose(softmax_backward(-Y / A, A), A - Y))
     True
     """
-    return A * (dA - np.sum(A * dA, axis=0, keepdims=True))
+    dA, A = _same_shape(dA, A, "dA", "A")
+    return _softmax_backward(dA, _columns(A, "A"))
+
+
+def _softmax_backward(dA, A):
+    with np.errstate(over="ignore", invalid="ignore"):  # NaN/Inf in, NaN/Inf out, silently
+        return A * (dA - np.sum(A * dA, axis=0, keepdims=True))
 
 
 # name -> (g, g'); softmax is not elementwise and is handled by activation_backward.
@@ -372,19 +388,44 @@ def activation_backward(dA: np.ndarray, Z: np.ndarray, name: str) -> np.ndarray:
     True
     """
     check_choice(name, _ALL, "activation")
-    return _activation_backward(dA, Z, name)
+    dA, Z = _same_shape(dA, Z, "dA", "Z")
+    with np.errstate(over="ignore", invalid="ignore"):  # NaN/Inf in, NaN/Inf out, silently
+        return _activation_backward(dA, Z, name)
 
 
 def _activation_backward(dA, Z, name):
     # Unchecked, as _activation_forward.
     if name == "softmax":
-        return softmax_backward(dA, softmax(Z))
+        return _softmax_backward(dA, softmax(Z))
     return dA * _ELEMENTWISE[name][1](Z)
+
+
+def _same_shape(a, b, a_name, b_name):
+    """Both as real arrays of one shape (a backward never broadcasts one against the other)."""
+    a, b = _as_real(a, a_name), _as_real(b, b_name)
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{a_name} and {b_name} must have the same shape; got {a_name} {a.shape} and "
+            f"{b_name} {b.shape}"
+        )
+    return a, b
+
+
+def _columns(Z, name="Z"):
+    """Softmax normalizes over axis 0 (the classes): a 0-d array has none."""
+    if Z.ndim == 0:
+        raise ValueError(f"{name} for softmax must be a (K, m) or (K,) array; got a 0-d array")
+    return Z
+
+
+def _as_real(Z, name="Z") -> np.ndarray:
+    """``Z`` as a real array (TypeError for None, strings, complex and object arrays)."""
+    return Z if type(Z) is np.ndarray and Z.dtype.kind in "fiub" else as_real_array(Z, name)
 
 
 def _as_float(Z) -> np.ndarray:
     """``Z`` as an array, converted to float64 unless it is already floating point."""
-    Z = np.asarray(Z)
+    Z = _as_real(Z)
     return Z if np.issubdtype(Z.dtype, np.floating) else Z.astype(np.float64)
 
 

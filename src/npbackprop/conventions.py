@@ -52,7 +52,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from npbackprop._validate import check_choice, check_nonnegative, check_positive_int
+from npbackprop._validate import (
+    InputTypeError,
+    as_array,
+    check_choice,
+    check_nonnegative,
+    check_positive_int,
+    short_repr,
+)
 
 __all__ = [
     "CONVENTIONS",
@@ -312,21 +319,26 @@ def convert_dZ(dZ: np.ndarray, m: int, source: str, target: str) -> np.ndarray:
     >>> bool(np.array_equal(convert_dZ(dZ2, 4, "deferred", "sum"), dZ2))
     True
     """
-    dZ = np.asarray(dZ)
-    if dZ.ndim == 2 and dZ.shape[1] != m:
-        raise ValueError(
-            f"m must be the number of examples, the columns of dZ; got m = {m!r} for dZ of "
-            f"shape {dZ.shape}"
-        )
     factor = dZ_factor(target, m) / dZ_factor(source, m)
+    dZ = as_array(dZ, "dZ")
+    _check_columns(dZ, m, "dZ")
     return np.multiply(dZ, factor)
+
+
+def _check_columns(dZ, m, name):
+    if dZ.shape[1] != m:
+        raise ValueError(
+            f"m must be the number of examples, the columns of {name}; got m = {m!r} for "
+            f"{name} of shape {dZ.shape}"
+        )
 
 
 def convert_grads(grads: dict, m: int, source: str, target: str) -> dict:
     """Convert a gradient dict (``dA{l}``, ``dZ{l}``, ``dW{l}``, ``db{l}``) between conventions.
 
-    Keys starting with ``dA`` or ``dZ`` scale by :func:`dZ_factor`, keys starting with ``dW`` or
-    ``db`` by :func:`grad_factor`; other keys are copied unchanged.
+    Keys starting with ``dA`` or ``dZ`` scale by :func:`dZ_factor` (they must be (n_l, m) arrays
+    with ``m`` columns), keys starting with ``dW`` or ``db`` by :func:`grad_factor`; other keys
+    are copied unchanged. Every value must be a finite, real, non-empty array.
 
     Parameters
     ----------
@@ -350,14 +362,19 @@ def convert_grads(grads: dict, m: int, source: str, target: str) -> dict:
     {'dZ1': array([[ 2., -4.]]), 'dW1': array([[0.5]])}
     """
     if not hasattr(grads, "items"):
-        raise ValueError(f"grads must be a dict of arrays; got {type(grads).__name__}")
+        raise InputTypeError(f"grads must be a dict of arrays; got {type(grads).__name__}")
     dz = dZ_factor(target, m) / dZ_factor(source, m)
     dw = grad_factor(target, m) / grad_factor(source, m)
     out = {}
     for key, value in grads.items():
         if not isinstance(key, str):
-            raise ValueError(f"grads keys must be names like 'dW1'; got {key!r}")
+            raise InputTypeError(f"grads keys must be names like 'dW1'; got {short_repr(key)}")
+        name = f"grads[{short_repr(key)}]"
+        value = as_array(value, name, ndim=None)
         if key.startswith(("dA", "dZ")):
+            if value.ndim != 2:
+                raise ValueError(f"{name} must be a 2-D (n_l, m) array; got shape {value.shape}")
+            _check_columns(value, m, name)
             out[key] = np.multiply(value, dz)
         elif key.startswith(("dW", "db")):
             out[key] = np.multiply(value, dw)

@@ -16,7 +16,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from npbackprop._validate import check_nonnegative, check_positive_int
+from npbackprop._validate import (
+    InputTypeError,
+    as_array,
+    check_finite_number,
+    check_nonnegative,
+    check_positive_int,
+    check_seed,
+)
 
 __all__ = ["labels_of", "moons", "one_hot", "planar", "spirals"]
 
@@ -39,7 +46,7 @@ def planar(m: int = 400, seed: int = 1, noise: float = 0.2, petals: float = 4.0)
     ----------
     m : int
         Number of examples; the classes get ⌈m/2⌉ and ⌊m/2⌋.
-    seed : int
+    seed : int >= 0, numpy.random.Generator or None
     noise : float
         Standard deviation of the noise on angle and radius.
     petals : float
@@ -61,7 +68,8 @@ def planar(m: int = 400, seed: int = 1, noise: float = 0.2, petals: float = 4.0)
     """
     m = check_positive_int(m, "m")
     noise = check_nonnegative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    petals = check_finite_number(petals, "petals")
+    rng = np.random.default_rng(check_seed(seed))
     X, Y = [], []
     for j, n in enumerate(_split(m, 2)):
         t = np.linspace(j * 3.12, (j + 1) * 3.12, n) + rng.standard_normal(n) * noise
@@ -84,7 +92,7 @@ def spirals(m: int = 300, n_classes: int = 3, seed: int = 0, noise: float = 0.2)
         Number of examples, shared out evenly between the classes.
     n_classes : int
         Number of arms (K ≥ 2).
-    seed : int
+    seed : int >= 0, numpy.random.Generator or None
     noise : float
         Standard deviation of the noise on the angle.
 
@@ -105,7 +113,7 @@ def spirals(m: int = 300, n_classes: int = 3, seed: int = 0, noise: float = 0.2)
     if n_classes < 2:
         raise ValueError(f"n_classes must be at least 2; got {n_classes}")
     noise = check_nonnegative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     X, labels = [], []
     for j, n in enumerate(_split(m, n_classes)):
         r = np.linspace(0.0, 1.0, n)
@@ -124,7 +132,7 @@ def moons(m: int = 200, seed: int = 0, noise: float = 0.1):
     Parameters
     ----------
     m : int
-    seed : int
+    seed : int >= 0, numpy.random.Generator or None
     noise : float
         Standard deviation of the noise added to both coordinates.
 
@@ -143,7 +151,7 @@ def moons(m: int = 200, seed: int = 0, noise: float = 0.1):
     """
     m = check_positive_int(m, "m")
     noise = check_nonnegative(noise, "noise")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     n0, n1 = _split(m, 2)
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n1)
     X = np.concatenate(
@@ -174,9 +182,19 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
     array([[0., 1., 0.],
            [0., 0., 1.],
            [1., 0., 0.]])
+    >>> one_hot([], 3).shape          # no labels: no columns
+    (3, 0)
     """
     n_classes = check_positive_int(n_classes, "n_classes")
-    labels = np.asarray(labels)
+    if labels is None or isinstance(labels, str | bytes | dict | set):
+        raise InputTypeError(f"labels must be a 1-D array of integers; got {type(labels).__name__}")
+    try:
+        labels = np.asarray(labels)
+    except (ValueError, TypeError) as error:  # a ragged list
+        raise ValueError(f"labels must be a 1-D array of integers; {error}") from None
+    if labels.ndim == 1 and labels.size == 0 and labels.dtype.kind in "iuf":
+        # [] has no integer dtype (NumPy makes it float64) but holds no non-integer either
+        return np.zeros((n_classes, 0))
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         raise ValueError(
             f"labels must be a 1-D array of integers; got {labels.ndim}-D of dtype {labels.dtype}"
@@ -194,12 +212,39 @@ def one_hot(labels, n_classes: int) -> np.ndarray:
 def labels_of(Y: np.ndarray) -> np.ndarray:
     """Integer labels from one-hot columns (the inverse of :func:`one_hot`).
 
+    Parameters
+    ----------
+    Y : ndarray, shape (K, m)
+        One-hot columns: K ≥ 2 rows of zeros and ones, a single 1 per column. A transposed
+        (m, K) array, whose *rows* are one-hot, is rejected with a hint to pass ``Y.T``.
+
+    Returns
+    -------
+    ndarray of int, shape (m,)
+
     Examples
     --------
     >>> labels_of(one_hot([2, 0, 1], 3))
     array([2, 0, 1])
     """
-    Y = np.asarray(Y)
-    if Y.ndim != 2:
-        raise ValueError(f"Y must be 2-D, one-hot columns (K, m); got shape {Y.shape}")
+    Y = as_array(Y, "Y")
+    columns = _one_hot_along(Y, axis=0)
+    if Y.shape[0] < 2 or not columns.all():
+        if Y.shape[1] >= 2 and _one_hot_along(Y, axis=1).all():
+            raise ValueError(
+                f"Y must be one-hot columns of shape (K, m); got shape {Y.shape} whose rows, not "
+                "columns, are one-hot: it looks transposed: pass Y.T"
+            )
+        if Y.shape[0] < 2:
+            raise ValueError(f"Y must be one-hot columns with K >= 2 rows; got shape {Y.shape}")
+        col = int(np.argmin(columns))
+        raise ValueError(
+            f"Y must be one-hot columns (zeros and a single 1 each); column {col} is not "
+            f"(shape {Y.shape})"
+        )
     return np.argmax(Y, axis=0)
+
+
+def _one_hot_along(Y, axis):
+    """For each slice along ``axis``: only zeros and ones, summing to 1."""
+    return ((Y == 0) | (Y == 1)).all(axis=axis) & (Y.sum(axis=axis) == 1)

@@ -23,7 +23,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from npbackprop import conventions
-from npbackprop._validate import as_array, check_labels, check_params, check_shape
+from npbackprop._validate import (
+    InputTypeError,
+    as_array,
+    as_real_array,
+    check_bool,
+    check_labels,
+    check_params,
+    check_seed,
+    check_shape,
+    short_repr,
+)
 from npbackprop.network import (
     _check_settings,
     _check_XY,
@@ -50,11 +60,12 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
     Parameters
     ----------
     f : callable
-        Takes an array shaped like ``x``, returns a float.
+        Takes an array shaped like ``x``, returns a real number. Each call gets its own
+        perturbed copy, so an ``f`` that modifies its argument cannot corrupt the others.
     x : ndarray
-        Where to differentiate; not modified (``f`` sees a perturbed copy).
+        Where to differentiate; not modified.
     eps : float
-        Step ε > 0.
+        Step ε, finite and > 0.
 
     Returns
     -------
@@ -67,20 +78,50 @@ def numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, eps: flo
     >>> g.round(6)                                # 3 x²
     array([[ 3., 12.]])
     """
+    if not callable(f):
+        raise InputTypeError(f"f must be a callable returning a number; got {type(f).__name__}")
     x = as_array(x, "x", ndim=None)
-    if isinstance(eps, bool) or not isinstance(eps, int | float | np.floating) or not eps > 0:
-        raise ValueError(f"eps must be a number > 0 (the finite-difference step); got {eps!r}")
-    work = np.array(x, dtype=np.float64, copy=True)
-    grad = np.empty_like(work)
-    for j in np.ndindex(work.shape):
-        original = work[j]
-        work[j] = original + eps
-        f_plus = f(work)
-        work[j] = original - eps
-        f_minus = f(work)
-        work[j] = original
-        grad[j] = (f_plus - f_minus) / (2 * eps)
+    eps = _check_eps(eps)
+    base = np.array(x, dtype=np.float64, copy=True)
+    grad = np.empty_like(base)
+    for j in np.ndindex(base.shape):
+        values = []
+        for step in (eps, -eps):
+            trial = base.copy()  # f may modify its argument: each call gets its own copy
+            trial[j] += step
+            value = _real_number(f(trial))
+            if not np.isfinite(value):
+                raise ValueError(
+                    f"f must return a finite number; got {value} at index {j} of x with a step "
+                    f"of {step:+g}, where no finite difference exists"
+                )
+            values.append(value)
+        grad[j] = (values[0] - values[1]) / (2 * eps)
     return grad
+
+
+def _check_eps(eps) -> float:
+    if (
+        isinstance(eps, bool | np.bool_)
+        or not isinstance(eps, int | float | np.floating | np.integer)
+        or not (np.isfinite(eps) and eps > 0)
+    ):
+        raise ValueError(
+            f"eps must be a finite number > 0 (the finite-difference step); got {short_repr(eps)}"
+        )
+    return float(eps)
+
+
+def _real_number(value) -> float:
+    """What ``f`` returned, as a float: a real number or a one-element real array."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.integer | np.floating | np.ndarray
+    ):
+        raise InputTypeError(f"f must return a real number; got {short_repr(value)}")
+    arr = np.asarray(value)
+    if arr.size != 1 or arr.dtype.kind not in "fiu":
+        raise InputTypeError(f"f must return a real number; got {short_repr(value)}")
+    return float(arr.reshape(()))
 
 
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
@@ -88,7 +129,9 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
     It lies in [0, 1]; a gradient that is ``k > 0`` times the true one gives
     ``|k − 1| / (k + 1)``, and one of the opposite sign (k < 0) gives 1. NaN or inf anywhere
-    gives NaN, which :meth:`GradientCheck.passed` treats as a failure.
+    gives NaN, which :meth:`GradientCheck.passed` treats as a failure. Both arrays are divided by
+    a power of two near their largest magnitude first, so the norms neither overflow (gradients
+    near 1e154 and beyond) nor underflow (near 1e-160 and below).
 
     Parameters
     ----------
@@ -105,16 +148,23 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     0.0
     >>> relative_error(np.array([3.0]), np.array([1.0]))   # off by k = 3: (3 - 1)/(3 + 1)
     0.5
+    >>> relative_error(np.array([3e200]), np.array([1e200]))  # no overflow in the norms
+    0.5
     """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a = as_real_array(a, "a").astype(np.float64)
+    b = as_real_array(b, "b").astype(np.float64)
     check_shape(b, a.shape, "b", "the shape of a")
     if not (np.isfinite(a).all() and np.isfinite(b).all()):
         return float("nan")  # a NaN or inf gradient is never "close"
-    denominator = np.linalg.norm(a) + np.linalg.norm(b)
-    if denominator == 0:
+    scale = max(float(np.max(np.abs(a), initial=0.0)), float(np.max(np.abs(b), initial=0.0)))
+    if scale == 0:
         return 0.0
-    return float(np.linalg.norm(a - b) / denominator)
+    # Divide by the power of two at or above the largest magnitude: exact (no rounding, so the
+    # result is that of the unscaled formula), and the entries lie in [-1, 1], whose norms can
+    # neither overflow nor lose everything to underflow.
+    exponent = int(np.frexp(scale)[1])
+    a, b = np.ldexp(a, -exponent), np.ldexp(b, -exponent)
+    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))
 
 
 @dataclass(frozen=True)
@@ -184,8 +234,9 @@ def check_network(
     X : ndarray, shape (n_x, m)
     Y : ndarray, shape (n_L, m)
     hidden, output, convention, lambd, keep_prob, fused : see :func:`~npbackprop.network.gradients`
-    seed : int
-        Dropout seed shared by both sides.
+    seed : int >= 0
+        Dropout seed shared by both sides; with ``keep_prob < 1`` it must be an int (``None`` or
+        a Generator would draw other masks at every evaluation).
     grads : dict, optional
         Gradients to check, holding ``dW{l}``, ``db{l}``.
     eps : float
@@ -213,6 +264,15 @@ def check_network(
     """
     conventions.check_convention(convention)
     keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
+    fused = check_bool(fused, "fused")
+    if keep_prob < 1 and (seed is None or isinstance(seed, np.random.Generator)):
+        raise ValueError(
+            f"with keep_prob = {keep_prob} < 1 the dropout masks must be fixed by a seed (an "
+            "int): both sides and every finite difference must use the same masks; got "
+            f"seed={short_repr(seed)}"
+        )
+    seed = check_seed(seed, generator=False)
+    eps = _check_eps(eps)
     _, params = check_params(params)
     # Finite differences need float64: in float32 a step of 1e-6 vanishes in rounding. A float32
     # network is checked at its float64 copy, where the same backward code runs.
@@ -233,15 +293,16 @@ def check_network(
             seed=seed,
             fused=fused,
         )
+    elif not hasattr(grads, "keys"):
+        raise InputTypeError(f"grads must be a dict of arrays; got {type(grads).__name__}")
     names = list(params)
     analytic, numerical, errors = {}, {}, {}
     for name in names:
         key = f"d{name}"
         if key not in grads:
-            raise ValueError(
-                f"grads must hold {key} for parameter {name}; got keys {sorted(grads)}"
-            )
-        analytic[key] = np.asarray(grads[key], dtype=np.float64)
+            shown = sorted(str(k)[:20] for k in list(grads)[:8])
+            raise ValueError(f"grads must hold {key} for parameter {name}; got keys {shown}")
+        analytic[key] = as_real_array(grads[key], key).astype(np.float64)
         check_shape(analytic[key], params[name].shape, key, f"the shape of {name}")
 
         def f(value, name=name):

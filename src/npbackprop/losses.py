@@ -89,7 +89,13 @@ def _ce(A, Y):
 
 
 def _ce_logits(Z, Y):
-    return -np.sum(Y * log_softmax(Z), axis=0, keepdims=True)
+    # float16 logits: the log-softmax in float32, since a gap of 80000 between two logits (±40000)
+    # is -inf in float16; the loss is then float32 (the public functions round it back).
+    logp = log_softmax(Z.astype(np.float32) if Z.dtype == np.float16 else Z)
+    # Only the classes with y_k ≠ 0 are multiplied: 0 · (-inf) = NaN never arises, as in _ce.
+    picked = np.zeros_like(logp)
+    np.multiply(-Y, logp, out=picked, where=Y != 0)
+    return np.sum(picked, axis=0, keepdims=True)
 
 
 def _ce_dA(A, Y):
@@ -251,8 +257,14 @@ def cross_entropy_with_logits(Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
     >>> Z = np.array([[1000.0], [0.0]])
     >>> cross_entropy_with_logits(Z, np.array([[0], [1]]))
     array([[1000.]])
+
+    A log-probability of -inf (a gap beyond the float range) where ``y = 0`` contributes 0:
+
+    >>> cross_entropy_with_logits(np.array([[1.7e308], [-1.7e308]]), np.array([[1], [0]]))
+    array([[0.]])
     """
-    return _ce_logits(*_check(Z, Y, "softmax", "Z"))
+    Z, Y = _check(Z, Y, "softmax", "Z")
+    return _in_dtype(_ce_logits(Z, Y), Z.dtype)
 
 
 def cross_entropy_derivative(A: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -354,7 +366,14 @@ def loss_with_logits(Z: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
     True
     """
     check_choice(output, OUTPUTS, "output")
-    return _PAIRS[output][1](*_check(Z, Y, output, "Z"))
+    Z, Y = _check(Z, Y, output, "Z")
+    return _in_dtype(_PAIRS[output][1](Z, Y), Z.dtype)
+
+
+def _in_dtype(loss, dtype):
+    # float16 losses are computed in float32 and rounded back: above 65504 that is inf, silently
+    with np.errstate(over="ignore"):
+        return loss.astype(dtype, copy=False)
 
 
 def loss_derivative(A: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:

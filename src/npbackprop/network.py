@@ -35,14 +35,18 @@ import numpy as np
 
 from npbackprop import conventions
 from npbackprop._validate import (
+    InputTypeError,
     as_array,
     as_targets,
+    check_bool,
     check_choice,
     check_labels,
     check_nonnegative,
     check_params,
     check_probability,
+    check_seed,
     check_shape,
+    short_repr,
 )
 from npbackprop.activations import (
     _DERIVATIVE_OF_OUTPUT,
@@ -52,9 +56,9 @@ from npbackprop.activations import (
     _activation_forward,
     _exp_neg_abs,
     _sigmoid_from_exp,
+    _softmax_backward,
     activation_backward,
     activation_forward,
-    softmax_backward,
 )
 from npbackprop.losses import _PAIRS, _bce_logits
 from npbackprop.optimizers import GradientDescent
@@ -91,8 +95,8 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
     ----------
     layer_dims : sequence of int
         Sizes of every layer, the input first; at least two entries.
-    seed : int
-        Seed for ``numpy.random.default_rng``.
+    seed : int >= 0, numpy.random.Generator or None
+        Seed for ``numpy.random.default_rng`` (a bool is rejected, not read as 0 or 1).
     init : {"xavier", "he"} or float
         Standard deviation of ``W[l]``: ``sqrt(1/n_{l-1})`` (xavier, suits tanh and sigmoid),
         ``sqrt(2/n_{l-1})`` (he, suits ReLU), or the given number (the course's two-layer
@@ -112,20 +116,30 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
     {'W1': ((5, 3), 'float32'), 'b1': ((5, 1), 'float32'), 'W2': ((2, 5), 'float32'), \
 'b2': ((2, 1), 'float32')}
     """
-    dims = list(layer_dims)
+    try:
+        dims = list(layer_dims)
+    except TypeError:
+        dims = [layer_dims]
     if len(dims) < 2 or any(
         isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1 for n in dims
     ):
         raise ValueError(
-            f"layer_dims must list at least two positive integers [n_x, ..., n_L]; got {dims!r}"
+            "layer_dims must list at least two positive integers [n_x, ..., n_L]; got "
+            f"{short_repr(dims, 60)}"
         )
-    if not np.issubdtype(np.dtype(dtype), np.floating):
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise InputTypeError(
+            f"dtype must be a NumPy floating dtype; got {short_repr(dtype)}"
+        ) from None
+    if not np.issubdtype(dtype, np.floating):
         raise ValueError(f"dtype must be a floating type (float16/32/64); got {np.dtype(dtype)}")
     if isinstance(init, str):
         check_choice(init, _INITS, "init")
     else:
         check_nonnegative(init, "init (a standard deviation)")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     params = {}
     for l in range(1, len(dims)):
         n_prev = dims[l - 1]
@@ -354,6 +368,9 @@ class ForwardCache(list):
         self.masks = masks
         self.AL = AL  # the pass's output: backward checks that it is given this one
         self.exp_neg_abs = exp_neg_abs  # lean, sigmoid output: e^{-|Z[L]|}, for the cost
+        # A copy of AL made by the public forward (None in training): backward compares the AL
+        # it is given with it, so an in-place edit of the returned AL cannot go unnoticed.
+        self.AL_copy = None
 
 
 def _check_settings(hidden, output, keep_prob, lambd=0.0):
@@ -362,11 +379,11 @@ def _check_settings(hidden, output, keep_prob, lambd=0.0):
     return check_probability(keep_prob, "keep_prob"), check_nonnegative(lambd, "lambd")
 
 
-def _check_XY(X, Y, params):
-    """Validate X, Y and params together; return them as checked arrays."""
+def _check_XY(X, Y, params, *, with_targets=True):
+    """Validate X, Y and params together; return them as checked arrays (Y only if with_targets)."""
     X = as_array(X, "X")
     dims, params = check_params(params, n_x=X.shape[0])
-    if Y is not None:
+    if with_targets:
         Y = as_targets(Y, np.result_type(X, *params.values()))
         check_shape(Y, (dims[-1], X.shape[1]), "Y", "(n_L, m): n_L from the last W, m from X")
     return X, Y, params
@@ -398,12 +415,14 @@ def forward(
     output : {"sigmoid", "softmax", "identity"}
     keep_prob : float in (0, 1]
         Probability of keeping a hidden unit; 1 means no dropout.
-    seed : int or numpy.random.Generator, optional
+    seed : int >= 0 or numpy.random.Generator, optional
         Source of the dropout masks; the same seed gives the same masks.
 
     Returns
     -------
     AL : ndarray, shape (n_L, m)
+        Yours to modify: ``caches`` keeps its own copy (an (n_L, m) array, small next to the
+        hidden layers' caches), and :func:`backward` raises if the ``AL`` it is given differs.
     caches : ForwardCache
         The course's list of ``(linear_cache, Z)``, one per layer, with the pass's settings.
 
@@ -417,8 +436,11 @@ def forward(
     (2, [(3, 4), (1, 4)])
     """
     keep_prob, _ = _check_settings(hidden, output, keep_prob)
-    X, _, params = _check_XY(X, None, params)
-    return _forward(X, params, hidden, output, keep_prob, seed)
+    seed = check_seed(seed)
+    X, _, params = _check_XY(X, None, params, with_targets=False)
+    AL, caches = _forward(X, params, hidden, output, keep_prob, seed)
+    caches.AL_copy = AL.copy()
+    return AL, caches
 
 
 def _product(W, A, workspace, l):
@@ -506,7 +528,8 @@ def backward(
     Parameters
     ----------
     AL : ndarray, shape (n_L, m)
-        Output of :func:`forward`.
+        Output of :func:`forward`, unchanged: it is compared with the copy that ``caches``
+        keeps (one pass over an (n_L, m) array), and an edited ``AL`` raises ``ValueError``.
     Y : ndarray, shape (n_L, m)
         Targets: {0, 1} labels for sigmoid, one-hot columns for softmax, any values for
         identity.
@@ -533,8 +556,10 @@ def backward(
         is the gradient with respect to the activation before dropout, ``A[l] = g(Z[l])``:
         the gradient reaching the dropped-out copy, times ``D[l] / keep_prob`` (the course's
         ``dA1 = dA1 * D1 / keep_prob``).
-        With ``fused=True``, ``dA{L}`` is still reported (it is not used) and may hold inf or NaN
-        where the output saturates.
+        With ``fused=True``, ``dA{L}`` is still reported (it is not used): it is the course's
+        formula as floating point evaluates it, silently, so it holds ±inf where its true value
+        overflows (a saturated sigmoid, ``A`` near 1e-309) and inf or NaN where an output is
+        exactly 0 or 1.
 
     Examples
     --------
@@ -554,14 +579,22 @@ def backward(
         )
     conventions.check_convention(convention)
     lambd = check_nonnegative(lambd, "lambd")
+    fused = check_bool(fused, "fused")
+    return_dA0 = check_bool(return_dA0, "return_dA0")
+    keep_intermediate = check_bool(keep_intermediate, "keep_intermediate")
     AL = as_array(AL, "AL")
     Y = as_targets(Y, AL.dtype)
     ZL = caches[-1][1]
     check_shape(AL, ZL.shape, "AL", "the output of the forward pass that made caches")
-    if AL is not caches.AL and not np.array_equal(AL, caches.AL):
+    if caches.AL_copy is not None:  # from forward: compare with its copy, which nobody can edit
+        same = np.array_equal(AL, caches.AL_copy)
+    else:
+        same = AL is caches.AL or np.array_equal(AL, caches.AL)
+    if not same:
         raise ValueError(
-            "AL must be the output of the forward pass that made caches (the fused output "
-            "gradient A - Y uses it directly); got an array of the same shape with other values"
+            "AL must be the output of the forward pass that made caches, unchanged (the fused "
+            "output gradient A - Y uses it directly); got an array of the same shape with other "
+            "values: was it modified in place?"
         )
     check_shape(Y, AL.shape, "Y", "the shape of AL")
     check_labels(Y, caches.output)
@@ -582,12 +615,13 @@ def _backward(AL, Y, caches, convention, fused, lambd, return_dA0, keep_intermed
         if s_Z != 1:
             dZ *= s_Z
         if keep_intermediate:
-            with np.errstate(divide="ignore", invalid="ignore"):  # reported only, never used
+            # reported only, never used: ±inf or NaN where it saturates, without a warning
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 grads[f"dA{L}"] = s_Z * loss_dA(AL, Y)
     else:
         dA = s_Z * loss_dA(AL, Y)  # the course's dAL, then through g'(Z[L])
         if caches.output == "softmax":
-            dZ = softmax_backward(dA, AL)  # softmax mixes classes: a Jacobian, not g'(Z)
+            dZ = _softmax_backward(dA, AL)  # softmax mixes classes: a Jacobian, not g'(Z)
         else:
             dZ = _activation_backward(dA, ZL, caches.output)
         if keep_intermediate:
@@ -657,8 +691,8 @@ def gradients(
         L2 strength λ.
     keep_prob : float
         Inverted-dropout keep probability of hidden units.
-    seed : int, optional
-        Dropout seed; pass the same one to :func:`cost` to differentiate the same network.
+    seed : int >= 0 or numpy.random.Generator, optional
+        Dropout seed; pass the same int to :func:`cost` to differentiate the same network.
     fused : bool
         See :func:`backward`.
     return_dA0 : bool
@@ -712,6 +746,9 @@ def gradients(
     """
     keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
     conventions.check_convention(convention)
+    seed = check_seed(seed)
+    fused = check_bool(fused, "fused")
+    return_dA0 = check_bool(return_dA0, "return_dA0")
     X, Y, params = _check_XY(X, Y, params)
     check_labels(Y, output)
     AL, caches = _forward(X, params, hidden, output, keep_prob, seed)
@@ -774,7 +811,7 @@ def cost(
         ``"mean"`` is the cost of the deferred and absorbed conventions, ``"sum"`` that of the
         sum convention (:func:`npbackprop.conventions.reduction`).
     keep_prob : float
-    seed : int, optional
+    seed : int >= 0 or numpy.random.Generator, optional
         Dropout seed (see :func:`forward`).
 
     Returns
@@ -792,6 +829,7 @@ def cost(
     """
     keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
     check_choice(reduction, ("mean", "sum"), "reduction")
+    seed = check_seed(seed)
     X, Y, params = _check_XY(X, Y, params)
     check_labels(Y, output)
     _, caches = _forward(X, params, hidden, output, keep_prob, seed)

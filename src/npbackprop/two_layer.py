@@ -28,7 +28,15 @@ from __future__ import annotations
 import numpy as np
 
 from npbackprop import conventions
-from npbackprop._validate import as_array, as_targets, check_labels, check_params, check_shape
+from npbackprop._validate import (
+    as_array,
+    as_targets,
+    check_labels,
+    check_params,
+    check_seed,
+    check_shape,
+    short_repr,
+)
 from npbackprop.activations import sigmoid
 from npbackprop.losses import _bce
 from npbackprop.losses import _check as _check_pair
@@ -63,7 +71,7 @@ def init_params(n_x: int, n_h: int, n_y: int, seed: int = 2) -> dict:
     ----------
     n_x, n_h, n_y : int
         Sizes of the input, hidden and output layers.
-    seed : int
+    seed : int >= 0, numpy.random.Generator or None
         Seed for ``numpy.random.default_rng``; the same seed gives the same weights.
 
     Returns
@@ -80,8 +88,10 @@ def init_params(n_x: int, n_h: int, n_y: int, seed: int = 2) -> dict:
     """
     for name, n in (("n_x", n_x), ("n_h", n_h), ("n_y", n_y)):
         if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-            raise ValueError(f"{name} must be a positive integer (a layer size); got {n!r}")
-    rng = np.random.default_rng(seed)
+            raise ValueError(
+                f"{name} must be a positive integer (a layer size); got {short_repr(n)}"
+            )
+    rng = np.random.default_rng(check_seed(seed))
     return {
         "W1": rng.standard_normal((n_h, n_x)) * 0.01,
         "b1": np.zeros((n_h, 1)),
@@ -248,6 +258,14 @@ def backward(
     check_labels(Y, "sigmoid")
     check_shape(A1, (params["W1"].shape[0], m), "cache['A1']", "(n_h, m)")
     check_shape(A2, Y.shape, "cache['A2']", "the shape of Y")
+    # the ranges of tanh and the sigmoid, as cost checks A2's: a cache from elsewhere is caught
+    for name, A, low in (("A1", A1, -1.0), ("A2", A2, 0.0)):
+        if A.min() < low or A.max() > 1:
+            raise ValueError(
+                f"cache['{name}'] must hold values in [{low:g}, 1] (the range of "
+                f"{'tanh' if name == 'A1' else 'the sigmoid'}); got values from "
+                f"{float(A.min())!r} to {float(A.max())!r}"
+            )
     return _backward(params["W2"], A1, A2, X, Y, convention)
 
 
