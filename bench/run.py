@@ -8,8 +8,8 @@ median over rounds, with its spread (min to max).
 
 A "step" is what one training step computes: forward pass, mean cost, and every dW and db
 (``npbackprop.network`` with a ReLU hidden stack and a sigmoid output; PyTorch autograd on the
-same maths). The benchmark calls the network's internal, already-validated functions, as
-``training.train`` does, so that input checks are not timed.
+same maths). The benchmark calls ``_engine.training_step``, the already-validated step that
+``training.train`` runs, so that input checks are not timed.
 
 Usage: ``python bench/run.py [--quick] [--out DIR]``. Writes ``DIR/bench.json`` and
 ``DIR/bench.md`` and prints the Markdown table.
@@ -105,15 +105,18 @@ def worker(args) -> dict:
 
 
 def numpy_step(X, Y, args):
-    from npbackprop import network
+    from npbackprop import _engine, network
 
     params = network.init_params(args.dims, seed=0, init="he", dtype=X.dtype)
     workspace = {}  # as training.train: each layer's Z array is reused from step to step
+    settings = {c: _engine.Settings(hidden="relu", output="sigmoid", convention=c)
+                for c in ("deferred", "absorbed")}  # fmt: skip
 
-    def step(convention="deferred"):
-        AL, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None, True, workspace)
-        network._cost_from_logits(caches, Y, params, 0.0, "mean")
-        network._backward(AL, Y, caches, convention, True, 0.0, False, False)
+    def step(convention="deferred"):  # training.train's step, as train runs it
+        _engine.training_step(
+            X, Y, params, settings=settings[convention], lambd=0.0, rng=None,
+            workspace=workspace,
+        )  # fmt: skip
 
     return step
 

@@ -11,8 +11,8 @@ from npbackprop import network, two_layer
 
 # The modules DESIGN §4 names, typed here so that the package cannot drop one unnoticed.
 DESIGN_MODULES = (
-    "activations", "conventions", "datasets", "gradcheck", "losses", "network", "optimizers",
-    "training", "two_layer",
+    "activations", "conventions", "datasets", "gradcheck", "layers", "losses", "network",
+    "optimizers", "training", "two_layer",
 )  # fmt: skip
 MODULES = [importlib.import_module(f"npbackprop.{name}") for name in DESIGN_MODULES]
 PUBLIC = [

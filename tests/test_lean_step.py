@@ -1,9 +1,9 @@
 """The training step's memory savings (issue 7) change no number.
 
-``training.train`` runs ``network._forward(..., lean=True, workspace)`` and ``_backward`` on
-that cache: hidden layers keep A[l] and not Z[l] (g'(Z) is taken from A; ReLU works in Z's
-own memory), backward frees the cache as it goes and writes dA[l-1] into A[l-1]'s memory,
-and every step reuses one Z array per layer. These tests hold
+``training.train`` runs ``_engine.training_step``: ``forward_pass(..., lean=True, workspace)``
+and ``backward_pass`` on that cache: hidden layers keep A[l] and not Z[l] (g'(Z) is taken
+from A; ReLU works in Z's own memory), backward frees the cache as it goes and writes dA[l-1]
+into A[l-1]'s memory, and every step reuses one Z array per layer. These tests hold
 that path to autograd (tests/helpers.py, not the package) and to the plain path, and check
 that it touches nothing it does not own.
 """
@@ -13,15 +13,19 @@ import itertools
 import numpy as np
 import pytest
 
-from npbackprop import network
+from npbackprop import _engine, network
 
 from helpers import CONVENTIONS, HIDDEN, assert_close, make_problem, reference_gradients
 
 
 def lean_step(params, X, Y, convention, lambd=0.0, workspace=None, output="sigmoid", hidden="relu"):
-    AL, caches = network._forward(X, params, hidden, output, 1.0, None, True, workspace)
+    AL, caches = _engine.forward_pass(
+        X, params, hidden=hidden, output=output, lean=True, workspace=workspace
+    )
     assert caches.lean
-    return network._backward(AL, Y, caches, convention, True, lambd, False, False)
+    return _engine.backward_pass(
+        AL, Y, caches, convention=convention, lambd=lambd, keep_intermediate=False
+    )
 
 
 @pytest.mark.parametrize(
@@ -88,9 +92,27 @@ def test_dropout_and_the_public_forward_keep_the_plain_cache():
     """With dropout the dropped-out copy of A differs from g(Z): the plain path is taken."""
     params, X, _ = make_problem("relu", "sigmoid", dims=(3, 4))
     for hidden in HIDDEN:
-        _, caches = network._forward(X, params, hidden, "sigmoid", 0.8, 0, True, {})
+        _, caches = _engine.forward_pass(
+            X,
+            params,
+            hidden=hidden,
+            output="sigmoid",
+            keep_prob=0.8,
+            seed=0,
+            lean=True,
+            workspace={},
+        )
         assert not caches.lean, hidden
-    _, caches = network._forward(X, params, "relu", "sigmoid", 1.0, None, False, None)
+    _, caches = _engine.forward_pass(
+        X,
+        params,
+        hidden="relu",
+        output="sigmoid",
+        keep_prob=1.0,
+        seed=None,
+        lean=False,
+        workspace=None,
+    )
     assert not caches.lean  # network.forward's cache keeps Z, as the course's does
 
 
@@ -118,14 +140,18 @@ def test_the_training_cost_equals_the_public_cost_exactly(output, dtype):
     """With a sigmoid output the lean pass keeps e^{-|Z[L]|} for the cost (one exp, not two):
     the cost it gives is still exactly network.cost, and it is not kept for other outputs."""
     params, X, Y = make_problem("tanh", output, dims=(4, 5, 3), m=17, dtype=dtype)
-    _, caches = network._forward(X, params, "tanh", output, 1.0, None, True, {})
+    _, caches = _engine.forward_pass(
+        X, params, hidden="tanh", output=output, keep_prob=1.0, seed=None, lean=True, workspace={}
+    )
     assert (caches.exp_neg_abs is not None) == (output == "sigmoid")
-    lean = network._cost_from_logits(caches, Y, params, 0.3, "mean")
+    lean = _engine.cost_from_logits(caches, Y, params, lambd=0.3, reduction="mean")
     assert lean == network.cost(params, X, Y, hidden="tanh", output=output, lambd=0.3)
 
 
 @pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
 def test_the_lean_cache_has_one_mask_entry_per_layer(output):
     params, X, _ = make_problem("relu", output, dims=(3, 4))
-    _, caches = network._forward(X, params, "relu", output, 1.0, None, True, {})
+    _, caches = _engine.forward_pass(
+        X, params, hidden="relu", output=output, keep_prob=1.0, seed=None, lean=True, workspace={}
+    )
     assert caches.masks == [None] * len(caches)

@@ -5,7 +5,8 @@ Modules (each one concept, as the book presents them):
 * :mod:`npbackprop.conventions` — ``"deferred"``, ``"absorbed"``, ``"sum"``: where 1/m goes.
 * :mod:`npbackprop.activations`, :mod:`npbackprop.losses` — g, g', and the canonical losses.
 * :mod:`npbackprop.two_layer` — the course's one-hidden-layer network, one line per equation.
-* :mod:`npbackprop.network` — L layers, the course's step functions, any output/loss pair.
+* :mod:`npbackprop.layers` — one layer at a time: the course's step functions.
+* :mod:`npbackprop.network` — L layers, any output/loss pair.
 * :mod:`npbackprop.gradcheck` — centred differences and the relative-error check.
 * :mod:`npbackprop.datasets` — the planar "flower", spirals, moons.
 * :mod:`npbackprop.optimizers` — gradient descent, momentum, RMSprop, Adam (the course's).
@@ -23,6 +24,7 @@ from npbackprop import (
     conventions,
     datasets,
     gradcheck,
+    layers,
     losses,
     network,
     optimizers,
@@ -40,6 +42,7 @@ __all__ = [
     "conventions",
     "datasets",
     "gradcheck",
+    "layers",
     "losses",
     "network",
     "optimizers",

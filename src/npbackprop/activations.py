@@ -86,7 +86,7 @@ def sigmoid(Z: np.ndarray) -> np.ndarray:
 
 def _exp_neg_abs(Z):
     # e^{-|z|}, in (0, 1]: cannot overflow. The sigmoid and the BCE-from-logits both need it,
-    # so a training step computes it once (network._forward) and hands it to the cost.
+    # so a training step computes it once (_engine.forward_pass) and hands it to the cost.
     return np.exp(-np.abs(Z))
 
 

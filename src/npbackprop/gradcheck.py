@@ -23,24 +23,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from npbackprop import conventions
+from npbackprop._engine import Settings, check_XY, cost_from_logits, forward_pass
 from npbackprop._validate import (
     InputTypeError,
     as_array,
     as_real_array,
-    check_bool,
     check_labels,
     check_params,
     check_seed,
     check_shape,
     short_repr,
 )
-from npbackprop.network import (
-    _check_settings,
-    _check_XY,
-    _cost_from_logits,
-    _forward,
-    gradients,
-)
+from npbackprop.network import gradients
 
 __all__ = ["GradientCheck", "check_network", "numerical_gradient", "relative_error"]
 
@@ -262,9 +256,11 @@ def check_network(
     >>> report.passed(), report.worst in twice, round(report.overall, 6), round(5 / 7, 6)
     (False, True, 0.714286, 0.714286)
     """
-    conventions.check_convention(convention)
-    keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
-    fused = check_bool(fused, "fused")
+    settings = Settings.checked(
+        hidden=hidden, output=output, convention=convention, lambd=lambd, keep_prob=keep_prob,
+        fused=fused,
+    )  # fmt: skip
+    keep_prob, lambd, fused = settings.keep_prob, settings.lambd, settings.fused
     if keep_prob < 1 and (seed is None or isinstance(seed, np.random.Generator)):
         raise ValueError(
             f"with keep_prob = {keep_prob} < 1 the dropout masks must be fixed by a seed (an "
@@ -277,7 +273,7 @@ def check_network(
     # Finite differences need float64: in float32 a step of 1e-6 vanishes in rounding. A float32
     # network is checked at its float64 copy, where the same backward code runs.
     params = {k: v.astype(np.float64) for k, v in params.items()}
-    X, Y, params = _check_XY(as_array(X, "X").astype(np.float64), Y, params)
+    X, Y, params = check_XY(as_array(X, "X").astype(np.float64), Y, params)
     check_labels(Y, output)
     red = conventions.reduction(convention)
     if grads is None:
@@ -308,8 +304,10 @@ def check_network(
         def f(value, name=name):
             # The inputs were checked once above; each of the 2n evaluations only computes.
             trial = {**params, name: value}
-            _, caches = _forward(X, trial, hidden, output, keep_prob, seed)
-            return _cost_from_logits(caches, Y, trial, lambd, red)
+            _, caches = forward_pass(
+                X, trial, hidden=hidden, output=output, keep_prob=keep_prob, seed=seed
+            )
+            return cost_from_logits(caches, Y, trial, lambd=lambd, reduction=red)
 
         numerical[key] = numerical_gradient(f, params[name], eps)
         errors[key] = relative_error(analytic[key], numerical[key])

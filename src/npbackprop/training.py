@@ -29,6 +29,7 @@ import numpy as np
 from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns without it
 
 from npbackprop import conventions, optimizers
+from npbackprop._engine import Settings, check_XY, training_step
 from npbackprop._validate import (
     as_array,
     check_choice,
@@ -36,14 +37,7 @@ from npbackprop._validate import (
     check_nonnegative,
     check_positive_int,
 )
-from npbackprop.network import (
-    _backward,
-    _check_settings,
-    _check_XY,
-    _cost_from_logits,
-    _forward,
-    init_params,
-)
+from npbackprop.network import init_params
 
 __all__ = ["History", "minibatches", "train"]
 
@@ -226,9 +220,12 @@ def train(
     >>> h.steps, h.batch_cost.shape, h.cost.shape
     (200, (200,), (50,))
     """
-    conventions.check_convention(convention)
+    settings = Settings.checked(
+        hidden=hidden, output=output, convention=convention, lambd=lambd, keep_prob=keep_prob,
+        fused=fused,
+    )  # fmt: skip
+    lambd = settings.lambd
     check_choice(lr_per, ("convention", "mean"), "lr_per")
-    keep_prob, lambd = _check_settings(hidden, output, keep_prob, lambd)
     learning_rate = check_nonnegative(learning_rate, "learning_rate")
     epochs = check_positive_int(epochs, "epochs")
     if (params is None) == (layer_dims is None):
@@ -249,7 +246,7 @@ def train(
         X = as_array(X, "X")
         dtype = X.dtype if X.dtype.itemsize >= 4 else np.float32  # float32 in, float32 out
         params = init_params(layer_dims, seed=seed, init=init, dtype=dtype)
-    X, Y, params = _check_XY(X, Y, params)
+    X, Y, params = check_XY(X, Y, params)
     check_labels(Y, output)
     m = X.shape[1]
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
@@ -268,7 +265,7 @@ def train(
         file=sys.stderr,
         leave=True,
     )
-    workspace = {}  # one Z array per layer, reused by every step (see network._product)
+    workspace = {}  # one Z array per layer, reused by every step (see _engine.product)
     stopped = None  # (epoch, step, what) once training stops on a non-finite value
     # NaN and infinity are reported by train itself (a warning naming the step, or an error),
     # not by NumPy's floating-point warnings from inside the step.
@@ -282,10 +279,10 @@ def train(
                 # The data term is averaged over the batch, the L2 penalty over the training set:
                 # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
                 batch_lambd = lambd * mb / m
-                AL, caches = _forward(Xb, params, hidden, output, keep_prob, rng, True, workspace)
-                J = _cost_from_logits(caches, Yb, params, batch_lambd, "mean")
-                grads = _backward(AL, Yb, caches, convention, fused, batch_lambd, False, False)
-                del caches, AL  # free the activations before the update
+                J, grads = training_step(
+                    Xb, Yb, params, settings=settings, lambd=batch_lambd, rng=rng,
+                    workspace=workspace,
+                )  # fmt: skip
                 batch_costs.append(J)
                 total, seen = total + J * mb, seen + mb
                 bad = _first_non_finite(grads, params) if np.isfinite(J) else "the cost"
