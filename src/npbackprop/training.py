@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns without it
@@ -235,75 +235,25 @@ def train(
         )
     if progress is not None and progress is not True and progress is not False:
         raise ValueError(f"progress must be None, True or False; got {progress!r}")
-    if optimizer is None:
-        optimizer = optimizers.GradientDescent()
-    if not isinstance(optimizer, optimizers.Optimizer) or type(optimizer) is optimizers.Optimizer:
-        raise TypeError(
-            "optimizer must be one of npbackprop.optimizers' GradientDescent(), Momentum(), "
-            f"RMSprop() or Adam(); got {optimizer!r}"
-        )
-    if params is None:
-        X = as_array(X, "X")
-        dtype = X.dtype if X.dtype.itemsize >= 4 else np.float32  # float32 in, float32 out
-        params = init_params(layer_dims, seed=seed, init=init, dtype=dtype)
-    X, Y, params = check_XY(X, Y, params)
-    check_labels(Y, output)
+    optimizer = _checked_optimizer(optimizer)
+    X, Y, params = _start(X, Y, layer_dims, params, seed=seed, init=init, output=output)
     m = X.shape[1]
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
-    params = {k: v.copy() for k, v in params.items()}  # updated in place below; the input is not
-    rng = np.random.default_rng(seed)
-    state = optimizer.init_state(params)
-
+    loop = _Loop(
+        X=X, Y=Y, params=params, optimizer=optimizer, state=optimizer.init_state(params),
+        settings=settings, learning_rate=learning_rate, lr_per=lr_per, batch_size=batch_size,
+        rng=np.random.default_rng(seed),
+    )  # fmt: skip
     epoch_cost = np.empty(epochs)
-    batch_costs = []
-    bar = tqdm(
-        range(epochs),
-        desc=f"train ({convention})",
-        unit="epoch",
-        disable={None: None, True: False, False: True}[progress],  # None: tqdm shows on a tty only
-        delay=0 if progress else 1.0,  # auto mode: stay silent for runs shorter than a second
-        file=sys.stderr,
-        leave=True,
-    )
-    workspace = {}  # one Z array per layer, reused by every step (see _engine.product)
-    stopped = None  # (epoch, step, what) once training stops on a non-finite value
+    bar = _progress_bar(epochs, convention, progress)
     # NaN and infinity are reported by train itself (a warning naming the step, or an error),
     # not by NumPy's floating-point warnings from inside the step.
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         for epoch in bar:
-            batches = [None] if batch_size == m else minibatches(m, batch_size, seed=rng)
-            total, seen = 0.0, 0
-            for index in batches:
-                Xb, Yb = (X, Y) if index is None else (X[:, index], Y[:, index])
-                mb = Xb.shape[1]
-                # The data term is averaged over the batch, the L2 penalty over the training set:
-                # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
-                batch_lambd = lambd * mb / m
-                J, grads = training_step(
-                    Xb, Yb, params, settings=settings, lambd=batch_lambd, rng=rng,
-                    workspace=workspace,
-                )  # fmt: skip
-                batch_costs.append(J)
-                total, seen = total + J * mb, seen + mb
-                bad = _first_non_finite(grads, params) if np.isfinite(J) else "the cost"
-                if bad is not None:  # stop before this update: params are the last finite ones
-                    stopped = (epoch, len(batch_costs), bad)
-                    break
-                if lr_per == "mean":  # the optimizer sees the mean gradient's scale
-                    to_mean = conventions.equivalent_learning_rate(1.0, mb, convention, "deferred")
-                    if to_mean != 1.0:
-                        for key in params:
-                            grads[f"d{key}"] /= to_mean  # our own arrays
-                optimizer.update_in_place(params, grads, state, learning_rate)  # our own copies
-                if _first_non_finite(params, params, prefix="") is not None:
-                    raise FloatingPointError(
-                        f"training diverged in epoch {epoch} (step {len(batch_costs)}): the update "
-                        f"made the parameters infinite; lower the learning rate ({learning_rate})"
-                    )
-            epoch_cost[epoch] = total / seen
+            epoch_cost[epoch], stopped = loop.epoch(epoch)
             if stopped is not None:
                 warnings.warn(
-                    f"training stopped in epoch {epoch} (step {stopped[1]}): {stopped[2]} is not "
+                    f"training stopped in epoch {epoch} (step {stopped[0]}): {stopped[1]} is not "
                     f"finite, so that update was not made and the parameters returned are those "
                     f"before it. The learning rate may be too large for this convention "
                     f'("sum" needs it divided by the batch size), or fused=False saturated.',
@@ -317,14 +267,104 @@ def train(
     bar.close()
     history = History(
         cost=epoch_cost,
-        batch_cost=np.asarray(batch_costs),
+        batch_cost=np.asarray(loop.batch_costs),
         convention=convention,
         learning_rate=learning_rate,
         batch_size=batch_size,
-        steps=state["t"],
+        steps=loop.state["t"],
         optimizer=optimizer,
     )
-    return params, history
+    return loop.params, history
+
+
+def _checked_optimizer(optimizer) -> optimizers.Optimizer:
+    if optimizer is None:
+        return optimizers.GradientDescent()
+    if not isinstance(optimizer, optimizers.Optimizer) or type(optimizer) is optimizers.Optimizer:
+        raise TypeError(
+            "optimizer must be one of npbackprop.optimizers' GradientDescent(), Momentum(), "
+            f"RMSprop() or Adam(); got {optimizer!r}"
+        )
+    return optimizer
+
+
+def _start(X, Y, layer_dims, params, *, seed, init, output):
+    """Checked X and Y, and the starting parameters as new arrays (train updates them in place;
+    the caller's are not touched). A new network takes X's dtype: float32 in, float32 out."""
+    if params is None:
+        X = as_array(X, "X")
+        dtype = X.dtype if X.dtype.itemsize >= 4 else np.float32
+        params = init_params(layer_dims, seed=seed, init=init, dtype=dtype)
+    X, Y, params = check_XY(X, Y, params)
+    check_labels(Y, output)
+    return X, Y, {k: v.copy() for k, v in params.items()}
+
+
+def _progress_bar(epochs: int, convention: str, progress):
+    return tqdm(
+        range(epochs),
+        desc=f"train ({convention})",
+        unit="epoch",
+        disable={None: None, True: False, False: True}[progress],  # None: tqdm shows on a tty only
+        delay=0 if progress else 1.0,  # auto mode: stay silent for runs shorter than a second
+        file=sys.stderr,
+        leave=True,
+    )
+
+
+@dataclass
+class _Loop:
+    """What stays fixed over a run of :func:`train`, and its running state."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    params: dict  # our own copies, updated in place
+    optimizer: optimizers.Optimizer
+    state: dict
+    settings: Settings
+    learning_rate: float
+    lr_per: str
+    batch_size: int
+    rng: np.random.Generator
+    batch_costs: list = field(default_factory=list)
+    workspace: dict = field(default_factory=dict)  # one Z array per layer, reused every step
+
+    def epoch(self, epoch: int) -> tuple[float, tuple | None]:
+        """One pass over the data: the epoch's mean cost, and ``(step, what)`` if a non-finite
+        cost or gradient stopped it before that step's update."""
+        m = self.X.shape[1]
+        batches = [None] if self.batch_size == m else minibatches(m, self.batch_size, seed=self.rng)
+        total, seen = 0.0, 0
+        for index in batches:
+            Xb, Yb = (self.X, self.Y) if index is None else (self.X[:, index], self.Y[:, index])
+            mb = Xb.shape[1]
+            # The data term is averaged over the batch, the L2 penalty over the training set:
+            # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
+            J, grads = training_step(
+                Xb, Yb, self.params, settings=self.settings, lambd=self.settings.lambd * mb / m,
+                rng=self.rng, workspace=self.workspace,
+            )  # fmt: skip
+            self.batch_costs.append(J)
+            total, seen = total + J * mb, seen + mb
+            bad = _first_non_finite(grads, self.params) if np.isfinite(J) else "the cost"
+            if bad is not None:  # stop before this update: params are the last finite ones
+                return total / seen, (len(self.batch_costs), bad)
+            self.update(grads, mb, epoch)
+        return total / seen, None
+
+    def update(self, grads: dict, mb: int, epoch: int) -> None:
+        if self.lr_per == "mean":  # the optimizer sees the mean gradient's scale
+            convention = self.settings.convention
+            to_mean = conventions.equivalent_learning_rate(1.0, mb, convention, "deferred")
+            if to_mean != 1.0:
+                for key in self.params:
+                    grads[f"d{key}"] /= to_mean  # our own arrays
+        self.optimizer.update_in_place(self.params, grads, self.state, self.learning_rate)
+        if _first_non_finite(self.params, self.params, prefix="") is not None:
+            raise FloatingPointError(
+                f"training diverged in epoch {epoch} (step {len(self.batch_costs)}): the update "
+                f"made the parameters infinite; lower the learning rate ({self.learning_rate})"
+            )
 
 
 def _first_non_finite(arrays: dict, params: dict, prefix: str = "d") -> str | None:
