@@ -33,23 +33,8 @@ from npbackprop._validate import (
     check_seed,
     check_shape,
 )
-from npbackprop.activations import (
-    _DERIVATIVE_OF_OUTPUT,
-    HIDDEN,
-    OUTPUTS,
-    _activation_backward,
-    _activation_forward,
-    _exp_neg_abs,
-    _sigmoid_from_exp,
-    _softmax_backward,
-)
-from npbackprop.losses import _PAIRS, _bce_logits
-
-# Hidden activations that a training step computes into Z[l]'s own memory (Z is not kept).
-IN_PLACE = {
-    "relu": lambda Z: np.maximum(Z, 0, out=Z),
-    "tanh": lambda Z: np.tanh(Z, out=Z),
-}
+from npbackprop.activations import ACTIVATIONS, HIDDEN, OUTPUTS
+from npbackprop.losses import PAIRS
 
 
 @dataclass(frozen=True)
@@ -208,20 +193,19 @@ def forward_pass(
         else:
             Z = Z + b  # b is wider (e.g. float64 b, float32 W): promote, never round b
         if lean and l < L:
-            in_place = IN_PLACE.get(hidden)
-            A_l = in_place(Z) if in_place else _activation_forward(Z, hidden)
+            g = ACTIVATIONS[hidden]
+            A_l = g.in_place(Z) if g.in_place else g.forward(Z)
             layers.append(((A, W, b), A_l))  # A[l] in the Z slot (Z[l] is freed unless reused)
             A = A_l
             masks.append(None)
             continue
         layers.append(((A, W, b), Z))
-        if lean and output == "sigmoid":
-            # e^{-|Z[L]|} serves the sigmoid here and the cost (_cost_from_logits): one exp.
-            exp_neg_abs = _exp_neg_abs(Z)
-            A = _sigmoid_from_exp(Z, exp_neg_abs)
+        if lean and ACTIVATIONS[output].forward_with_exp:
+            # e^{-|Z[L]|} serves the sigmoid here and the cost (cost_from_logits): one exp.
+            A, exp_neg_abs = ACTIVATIONS[output].forward_with_exp(Z)
             masks.append(None)
             continue
-        A = _activation_forward(Z, output if l == L else hidden)
+        A = ACTIVATIONS[output if l == L else hidden].forward(Z)
         if l < L and rng is not None:
             D = rng.random(A.shape) < keep_prob
             A = A * D
@@ -248,7 +232,7 @@ def backward_pass(
     m = AL.shape[1]
     # s_Z: 1/m lives here in "absorbed" only; s_W: ... and here in "deferred" only
     s_Z, s_W, l2 = conventions._scales(convention, m, lambd)
-    _, _, loss_dA = _PAIRS[caches.output]
+    loss_dA = PAIRS[caches.output].loss_dA
     grads = {}
 
     ZL = caches[-1][1]
@@ -262,10 +246,7 @@ def backward_pass(
                 grads[f"dA{L}"] = s_Z * loss_dA(AL, Y)
     else:
         dA = s_Z * loss_dA(AL, Y)  # the course's dAL, then through g'(Z[L])
-        if caches.output == "softmax":
-            dZ = _softmax_backward(dA, AL)  # softmax mixes classes: a Jacobian, not g'(Z)
-        else:
-            dZ = _activation_backward(dA, ZL, caches.output)
+        dZ = ACTIVATIONS[caches.output].backward(dA, ZL)  # softmax: a Jacobian, not g'(Z)
         if keep_intermediate:
             grads[f"dA{L}"] = dA
 
@@ -280,7 +261,7 @@ def backward_pass(
         if lean and l > 1:
             # This is the last use of A[l-1]: take g'(Z[l-1]) from it, then let its memory
             # receive dA[l-1] (the forward pass made it; dW reads it before it is overwritten).
-            g_prime = _DERIVATIVE_OF_OUTPUT[caches.hidden](A_prev)
+            g_prime = ACTIVATIONS[caches.hidden].derivative_of_output(A_prev)
             out = A_prev if A_prev.dtype == np.result_type(W, dZ) else None  # never round dA
         dA_prev, dW, db = linear_grads(dZ, A_prev, W, s_W=s_W, want_dA=want_dA, out=out)
         if lambd:
@@ -299,7 +280,7 @@ def backward_pass(
             dA_prev *= 1 / caches.keep_prob  # the same 1/keep_prob as the forward pass
         if keep_intermediate:
             grads[f"dA{l - 1}"] = dA_prev
-        dZ = _activation_backward(dA_prev, caches[l - 2][1], caches.hidden)
+        dZ = ACTIVATIONS[caches.hidden].backward(dA_prev, caches[l - 2][1])
     return grads
 
 
@@ -317,9 +298,10 @@ def cost_from_logits(caches, Y, params, *, lambd, reduction):
     m = Y.shape[1]
     ZL = caches[-1][1]
     if caches.exp_neg_abs is not None:
-        losses = _bce_logits(ZL, Y, caches.exp_neg_abs)  # the forward pass's e^{-|Z[L]|}
+        # the forward pass's e^{-|Z[L]|}
+        losses = PAIRS[caches.output].loss_from_logits(ZL, Y, caches.exp_neg_abs)
     else:
-        losses = _PAIRS[caches.output][1](ZL, Y)
+        losses = PAIRS[caches.output].loss_from_logits(ZL, Y)
     # Σᵢ L⁽ⁱ⁾ accumulated in float64 (a float16 sum overflows at 65504)
     total = float(np.sum(losses, dtype=np.float64))
     data = total / m if reduction == "mean" else total

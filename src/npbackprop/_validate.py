@@ -159,28 +159,13 @@ def check_shape(arr: np.ndarray, expected: tuple, name: str, why: str = "") -> N
 
 
 def check_labels(Y: np.ndarray, output: str) -> None:
-    """Check that targets suit the loss paired with ``output``.
+    """Check that targets suit the loss paired with ``output``: the pair's own label check
+    (:data:`npbackprop.losses.PAIRS`). ``"sigmoid"`` (binary cross-entropy) needs labels in
+    {0, 1}; ``"softmax"`` (cross-entropy) needs one-hot columns; ``"identity"`` (squared
+    error) takes any finite values."""
+    from npbackprop.losses import PAIRS  # losses imports this module
 
-    ``"sigmoid"`` (binary cross-entropy) needs labels in {0, 1}; ``"softmax"`` (cross-entropy)
-    needs one-hot columns; ``"identity"`` (squared error) takes any finite values.
-    """
-    if output == "sigmoid":
-        bad = (Y != 0) & (Y != 1)
-        if bad.any():
-            values = np.unique(Y[bad])[:5]
-            raise ValueError(
-                "Y for a sigmoid output (binary cross-entropy) must hold labels in {0, 1}; "
-                f"got {int(bad.sum())} other value(s), e.g. {values.tolist()}"
-            )
-    elif output == "softmax":
-        valid = ((Y == 0) | (Y == 1)).all(axis=0) & (Y.sum(axis=0) == 1)
-        if not valid.all():
-            col = int(np.argmin(valid))
-            raise ValueError(
-                "Y for a softmax output (cross-entropy) must be one-hot: each column a single 1 "
-                f"and zeros; got {int((~valid).sum())} other column(s), e.g. column {col} = "
-                f"{Y[:, col].tolist()}"
-            )
+    PAIRS[output].check_labels(Y)
 
 
 def check_positive_int(value, name: str) -> int:

@@ -25,13 +25,18 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from npbackprop._validate import as_real_array, check_choice
 
 __all__ = [
+    "ACTIVATIONS",
     "HIDDEN",
     "OUTPUTS",
+    "Activation",
     "activation_backward",
     "activation_forward",
     "identity",
@@ -48,11 +53,6 @@ __all__ = [
     "tanh",
     "tanh_derivative",
 ]
-
-#: Activations a hidden layer may use.
-HIDDEN = ("relu", "tanh", "sigmoid", "leaky_relu")
-#: Output activations; each pairs with its canonical loss (see :mod:`npbackprop.losses`).
-OUTPUTS = ("sigmoid", "softmax", "identity")
 
 #: Slope of leaky ReLU for negative inputs.
 LEAKY_SLOPE = 0.01
@@ -300,26 +300,94 @@ def _softmax_backward(dA, A):
         return A * (dA - np.sum(A * dA, axis=0, keepdims=True))
 
 
-# name -> (g, g'); softmax is not elementwise and is handled by activation_backward.
-_ELEMENTWISE = {
-    "sigmoid": (sigmoid, sigmoid_derivative),
-    "tanh": (tanh, tanh_derivative),
-    "relu": (relu, relu_derivative),
-    "leaky_relu": (leaky_relu, leaky_relu_derivative),
-    "identity": (identity, identity_derivative),
-}
-_ALL = (*HIDDEN, "softmax", "identity")
+def _sigmoid_and_exp(Z):
+    e = _exp_neg_abs(Z)
+    return _sigmoid_from_exp(Z, e), e
 
-# g'(Z) computed from A = g(Z), for the hidden activations: a training step keeps A[l] and not
-# Z[l] (as the course's dZ1 = dA1 * (1 - A1**2)). The values are those of the derivatives
-# above, which call the same functions; relu's is a boolean mask, which multiplies as 1 and 0.
-# relu and leaky_relu keep the sign of z, the only thing their derivatives look at.
-_DERIVATIVE_OF_OUTPUT = {
-    "sigmoid": _sigmoid_derivative_of_output,
-    "tanh": _tanh_derivative_of_output,
-    "relu": lambda A: A > 0,
-    "leaky_relu": leaky_relu_derivative,
-}
+
+@dataclass(frozen=True)
+class Activation:
+    """Everything the package needs of one activation ``g``.
+
+    Adding an activation is adding one of these to :data:`ACTIVATIONS`;
+    ``tests/test_registry.py`` checks every field (against finite differences where it can) and
+    names what is missing.
+
+    Attributes
+    ----------
+    name : str
+    forward : callable
+        ``g(Z)``.
+    backward : callable
+        ``(dA, Z) -> dZ``: ``dA ⊙ g'(Z)`` for an elementwise ``g``, the Jacobian for softmax.
+    derivative : callable or None
+        ``g'(Z)``, for an elementwise ``g``.
+    derivative_of_output : callable or None
+        ``g'(Z)`` computed from ``A = g(Z)``; required for a hidden activation (training keeps
+        ``A[l]`` and not ``Z[l]``).
+    in_place : callable or None
+        ``g(Z)`` computed into ``Z``'s own memory (optional: training uses it when present).
+    forward_with_exp : callable or None
+        ``Z -> (g(Z), e^{-|Z|})`` for an output whose loss from logits can reuse ``e^{-|Z|}``.
+    hidden, output : bool
+        Whether hidden layers may use it, and whether it is an output activation (which then
+        needs a loss pair in :data:`npbackprop.losses.PAIRS`).
+    """
+
+    name: str
+    forward: Callable
+    backward: Callable
+    derivative: Callable | None = None
+    derivative_of_output: Callable | None = None
+    in_place: Callable | None = None
+    forward_with_exp: Callable | None = None
+    hidden: bool = False
+    output: bool = False
+
+
+def _elementwise_backward(derivative):
+    def backward(dA, Z):
+        return dA * derivative(Z)
+
+    return backward
+
+
+#: Every activation, by name; the order is that of the error messages' lists.
+ACTIVATIONS = {
+    "relu": Activation(
+        "relu", relu, _elementwise_backward(relu_derivative), relu_derivative,
+        # relu and leaky_relu keep the sign of z, the only thing their derivatives look at;
+        # relu's is a boolean mask, which multiplies as 1 and 0
+        derivative_of_output=lambda A: A > 0,
+        in_place=lambda Z: np.maximum(Z, 0, out=Z), hidden=True,
+    ),
+    "tanh": Activation(
+        "tanh", tanh, _elementwise_backward(tanh_derivative), tanh_derivative,
+        derivative_of_output=_tanh_derivative_of_output,  # the course's 1 - np.power(A1, 2)
+        in_place=lambda Z: np.tanh(Z, out=Z), hidden=True,
+    ),
+    "sigmoid": Activation(
+        "sigmoid", sigmoid, _elementwise_backward(sigmoid_derivative), sigmoid_derivative,
+        derivative_of_output=_sigmoid_derivative_of_output,
+        forward_with_exp=_sigmoid_and_exp, hidden=True, output=True,
+    ),
+    "leaky_relu": Activation(
+        "leaky_relu", leaky_relu, _elementwise_backward(leaky_relu_derivative),
+        leaky_relu_derivative, derivative_of_output=leaky_relu_derivative, hidden=True,
+    ),
+    "softmax": Activation(
+        "softmax", softmax, lambda dA, Z: _softmax_backward(dA, softmax(Z)), output=True
+    ),
+    "identity": Activation(
+        "identity", identity, _elementwise_backward(identity_derivative), identity_derivative,
+        output=True,
+    ),
+}  # fmt: skip
+#: Activations a hidden layer may use.
+HIDDEN = tuple(name for name, a in ACTIVATIONS.items() if a.hidden)
+#: Activations an output layer may use, each with its canonical loss (:mod:`npbackprop.losses`).
+OUTPUTS = tuple(name for name, a in ACTIVATIONS.items() if a.output)
+_ALL = tuple(ACTIVATIONS)
 
 
 def activation_forward(Z: np.ndarray, name: str) -> np.ndarray:
@@ -350,14 +418,7 @@ def activation_forward(Z: np.ndarray, name: str) -> np.ndarray:
 'leaky_relu', 'softmax', 'identity'
     """
     check_choice(name, _ALL, "activation")
-    return _activation_forward(Z, name)
-
-
-def _activation_forward(Z, name):
-    # Unchecked: for callers that validated ``name`` once (the network, every layer, every step).
-    if name == "softmax":
-        return softmax(Z)
-    return _ELEMENTWISE[name][0](Z)
+    return ACTIVATIONS[name].forward(Z)
 
 
 def activation_backward(dA: np.ndarray, Z: np.ndarray, name: str) -> np.ndarray:
@@ -390,14 +451,7 @@ def activation_backward(dA: np.ndarray, Z: np.ndarray, name: str) -> np.ndarray:
     check_choice(name, _ALL, "activation")
     dA, Z = _same_shape(dA, Z, "dA", "Z")
     with np.errstate(over="ignore", invalid="ignore"):  # NaN/Inf in, NaN/Inf out, silently
-        return _activation_backward(dA, Z, name)
-
-
-def _activation_backward(dA, Z, name):
-    # Unchecked, as _activation_forward.
-    if name == "softmax":
-        return _softmax_backward(dA, softmax(Z))
-    return dA * _ELEMENTWISE[name][1](Z)
+        return ACTIVATIONS[name].backward(dA, Z)
 
 
 def _same_shape(a, b, a_name, b_name):

@@ -27,13 +27,18 @@ array([[0., 0.]])
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
 from npbackprop._validate import as_array, as_targets, check_choice, check_labels, check_shape
-from npbackprop.activations import OUTPUTS, _exp_neg_abs, log_softmax
+from npbackprop.activations import OUTPUTS, log_softmax
 
 __all__ = [
     "LOSS_NAMES",
+    "PAIRS",
+    "OutputPair",
     "binary_cross_entropy",
     "binary_cross_entropy_derivative",
     "binary_cross_entropy_with_logits",
@@ -46,13 +51,6 @@ __all__ = [
     "squared_error",
     "squared_error_derivative",
 ]
-
-#: The loss that pairs with each output activation.
-LOSS_NAMES = {
-    "sigmoid": "binary cross-entropy",
-    "softmax": "cross-entropy",
-    "identity": "squared error",
-}
 
 
 # --- The formulas, unchecked. The network calls these after validating its inputs once. ---
@@ -69,7 +67,7 @@ def _bce_logits(Z, Y, e=None):
     # -[y log σ(z) + (1-y) log(1-σ(z))] = max(z, 0) - z·y + log(1 + e^{-|z|}): no overflow.
     # e = e^{-|z|} may come from the forward pass's sigmoid, which computed it already.
     if e is None:
-        e = _exp_neg_abs(Z)
+        e = np.exp(-np.abs(Z))  # as the sigmoid's: in (0, 1], no overflow
     per_unit = np.maximum(Z, 0) - Z * Y
     per_unit += np.log1p(e)  # in place (e has Z's dtype, never wider): one temporary fewer
     return per_unit.sum(axis=0, keepdims=True)
@@ -112,12 +110,90 @@ def _se_dA(A, Y):
     return A - Y
 
 
-#: output -> (loss from activations, loss from logits, dL/dA)
-_PAIRS = {
-    "sigmoid": (_bce, _bce_logits, _bce_dA),
-    "softmax": (_ce, _ce_logits, _ce_dA),
-    "identity": (_se, _se, _se_dA),
-}
+def _binary_labels(Y):
+    bad = (Y != 0) & (Y != 1)
+    if bad.any():
+        values = np.unique(Y[bad])[:5]
+        raise ValueError(
+            "Y for a sigmoid output (binary cross-entropy) must hold labels in {0, 1}; "
+            f"got {int(bad.sum())} other value(s), e.g. {values.tolist()}"
+        )
+
+
+def _one_hot_columns(Y):
+    valid = ((Y == 0) | (Y == 1)).all(axis=0) & (Y.sum(axis=0) == 1)
+    if not valid.all():
+        col = int(np.argmin(valid))
+        raise ValueError(
+            "Y for a softmax output (cross-entropy) must be one-hot: each column a single 1 "
+            f"and zeros; got {int((~valid).sum())} other column(s), e.g. column {col} = "
+            f"{Y[:, col].tolist()}"
+        )
+
+
+def _any_targets(Y):
+    """Squared error takes any finite targets (as_targets has checked them)."""
+
+
+@dataclass(frozen=True)
+class OutputPair:
+    """An output activation with its canonical loss: everything the network needs of them.
+
+    Adding a loss is adding one of these to :data:`PAIRS` (and, for a new output activation,
+    its :class:`npbackprop.activations.Activation`); ``tests/test_registry.py`` checks every
+    field and names what is missing. Canonical means ``∂L/∂z = a - y``: the fused output
+    gradient ``A - Y`` is exact for the pair.
+
+    Attributes
+    ----------
+    output : str
+        The output activation, a key of :data:`npbackprop.activations.ACTIVATIONS`.
+    loss_name : str
+    loss : callable
+        ``(A, Y) -> L`` per example, shape (1, m).
+    loss_from_logits : callable
+        ``(Z, Y[, e]) -> L`` computed stably from the logits (``e = e^{-|Z|}`` if the output's
+        ``forward_with_exp`` computed it).
+    loss_dA : callable
+        ``(A, Y) -> ∂L/∂A``, the course's ``dAL``.
+    check_labels : callable
+        ``Y -> None``, raising ``ValueError`` for targets the loss does not accept.
+    predict : callable
+        ``AL -> predictions``.
+    correct : callable or None
+        ``(predictions, Y) -> bool per example`` for :func:`npbackprop.network.accuracy`; None
+        for regression.
+    """
+
+    output: str
+    loss_name: str
+    loss: Callable
+    loss_from_logits: Callable
+    loss_dA: Callable
+    check_labels: Callable
+    predict: Callable
+    correct: Callable | None = None
+
+
+#: Every output activation's canonical loss, by output name.
+PAIRS = {
+    "sigmoid": OutputPair(
+        "sigmoid", "binary cross-entropy", _bce, _bce_logits, _bce_dA, _binary_labels,
+        predict=lambda AL: (AL > 0.5).astype(int),
+        correct=lambda pred, Y: np.all(pred == Y, axis=0),  # every output unit right
+    ),
+    "softmax": OutputPair(
+        "softmax", "cross-entropy", _ce, _ce_logits, _ce_dA, _one_hot_columns,
+        predict=lambda AL: np.argmax(AL, axis=0)[np.newaxis, :],
+        correct=lambda pred, Y: pred[0] == np.argmax(Y, axis=0),
+    ),
+    "identity": OutputPair(
+        "identity", "squared error", _se, lambda Z, Y: _se(Z, Y), _se_dA, _any_targets,
+        predict=lambda AL: AL,
+    ),
+}  # fmt: skip
+#: The loss that pairs with each output activation.
+LOSS_NAMES = {output: pair.loss_name for output, pair in PAIRS.items()}
 
 
 # --- Public, checked versions. ---
@@ -367,7 +443,7 @@ def loss_with_logits(Z: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
     """
     check_choice(output, OUTPUTS, "output")
     Z, Y = _check(Z, Y, output, "Z")
-    return _in_dtype(_PAIRS[output][1](Z, Y), Z.dtype)
+    return _in_dtype(PAIRS[output].loss_from_logits(Z, Y), Z.dtype)
 
 
 def _in_dtype(loss, dtype):
@@ -385,4 +461,4 @@ def loss_derivative(A: np.ndarray, Y: np.ndarray, output: str) -> np.ndarray:
     array([[-2.]])
     """
     check_choice(output, OUTPUTS, "output")
-    return _PAIRS[output][2](*_check(A, Y, output, "A"))
+    return PAIRS[output].loss_dA(*_check(A, Y, output, "A"))

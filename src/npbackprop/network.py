@@ -62,6 +62,7 @@ from npbackprop.layers import (
     linear_backward,
     linear_forward,
 )
+from npbackprop.losses import PAIRS
 from npbackprop.optimizers import GradientDescent
 
 __all__ = [
@@ -517,11 +518,7 @@ def predict(
     array([[0, 1]])
     """
     AL, _ = forward(X, params, hidden=hidden, output=output)
-    if output == "sigmoid":
-        return (AL > 0.5).astype(int)
-    if output == "softmax":
-        return np.argmax(AL, axis=0)[np.newaxis, :]
-    return AL
+    return PAIRS[output].predict(AL)
 
 
 def accuracy(
@@ -548,10 +545,9 @@ def accuracy(
     >>> accuracy(p, np.array([[2.0, -1.0, 3.0, -2.0]]), np.array([[1, 0, 0, 0]]))
     0.75
     """
-    check_choice(output, ("sigmoid", "softmax"), "output for accuracy")
+    classifiers = tuple(name for name, pair in PAIRS.items() if pair.correct is not None)
+    check_choice(output, classifiers, "output for accuracy")
     X, Y, params = check_XY(X, Y, params)
     check_labels(Y, output)
     predicted = predict(params, X, hidden=hidden, output=output)
-    if output == "sigmoid":
-        return float(np.mean(np.all(predicted == Y, axis=0)))
-    return float(np.mean(predicted[0] == np.argmax(Y, axis=0)))
+    return float(np.mean(PAIRS[output].correct(predicted, Y)))
