@@ -118,3 +118,26 @@ def test_the_checks_see_a_bad_page(tmp_path):
     assert set(GLUE_KEY.findall(text)) == {"x-1", "y-2"}
     assert CODE_CELL.findall(text) == ["glue('x-1', 1)\nclaim('y-2', 2)\n"]
     assert GLUE_ROLE.findall("a {glue:text}`q-m` b {glue}`q-n`") == ["q-m", "q-n"]
+
+
+@pytest.mark.parametrize("path", chapters(), ids=name)
+def test_visible_code_lines_fit_the_page(path):
+    """A reader sees the code of every cell not tagged remove-cell or remove-input (hide-input
+    cells can be opened): 80 columns is what a phone shows without cutting."""
+    text = path.read_text(encoding="utf-8")
+    long = []
+    for match in CODE_CELL.finditer(text):
+        lines = match.group(1).splitlines()
+        options = " ".join(line for line in lines if line.startswith(":"))
+        if "remove-cell" in options or "remove-input" in options:
+            continue
+        first = text.count("\n", 0, match.start()) + 2
+        long += [
+            f"line {first + i} ({len(line)} columns)"
+            for i, line in enumerate(lines)
+            if len(line) > 80 and not line.startswith(":")
+        ]
+    assert not long, (
+        f"docs/{name(path)}: visible code lines over 80 columns, which a phone cuts; wrap them "
+        f"or move plumbing into a hidden cell: {long}"
+    )
