@@ -21,6 +21,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 import sys
 import warnings
 from dataclasses import dataclass, field
@@ -265,6 +266,7 @@ def train(
             if epoch % max(1, epochs // 100) == 0:
                 bar.set_postfix(cost=f"{epoch_cost[epoch]:.4g}", refresh=False)
     bar.close()
+    loop.check_params()
     history = History(
         cost=epoch_cost,
         batch_cost=np.asarray(loop.batch_costs),
@@ -328,6 +330,10 @@ class _Loop:
     rng: np.random.Generator
     batch_costs: list = field(default_factory=list)
     workspace: dict = field(default_factory=dict)  # one Z array per layer, reused every step
+    last_update: tuple | None = None  # (epoch, step) of the latest update made
+
+    def __post_init__(self):
+        self.grad_names = [f"d{key}" for key in self.params]
 
     def epoch(self, epoch: int) -> tuple[float, tuple | None]:
         """One pass over the data: the epoch's mean cost, and ``(step, what)`` if a non-finite
@@ -346,13 +352,15 @@ class _Loop:
             )  # fmt: skip
             self.batch_costs.append(J)
             total, seen = total + J * mb, seen + mb
-            bad = _first_non_finite(grads, self.params) if np.isfinite(J) else "the cost"
+            bad = _first_non_finite(grads, self.grad_names) if math.isfinite(J) else "the cost"
             if bad is not None:  # stop before this update: params are the last finite ones
+                self.check_params()  # ...unless the previous update overflowed them
                 return total / seen, (len(self.batch_costs), bad)
-            self.update(grads, mb, epoch)
+            self.update(grads, mb)
+            self.last_update = (epoch, len(self.batch_costs))
         return total / seen, None
 
-    def update(self, grads: dict, mb: int, epoch: int) -> None:
+    def update(self, grads: dict, mb: int) -> None:
         if self.lr_per == "mean":  # the optimizer sees the mean gradient's scale
             convention = self.settings.convention
             to_mean = conventions.equivalent_learning_rate(1.0, mb, convention, "deferred")
@@ -360,20 +368,27 @@ class _Loop:
                 for key in self.params:
                     grads[f"d{key}"] /= to_mean  # our own arrays
         self.optimizer.update_in_place(self.params, grads, self.state, self.learning_rate)
-        if _first_non_finite(self.params, self.params, prefix="") is not None:
+
+    def check_params(self) -> None:
+        """Raise if an update turned finite parameters and gradients into infinite parameters.
+
+        Not checked after every update (it would cost a pass over the parameters per step):
+        infinite parameters make the next step's cost or gradient non-finite, which the step
+        checks anyway, and train checks once more at the end."""
+        if self.last_update is not None and _first_non_finite(self.params, self.params):
+            epoch, step = self.last_update
             raise FloatingPointError(
-                f"training diverged in epoch {epoch} (step {len(self.batch_costs)}): the update "
-                f"made the parameters infinite; lower the learning rate ({self.learning_rate})"
+                f"training diverged in epoch {epoch} (step {step}): the update made the "
+                f"parameters infinite; lower the learning rate ({self.learning_rate})"
             )
 
 
-def _first_non_finite(arrays: dict, params: dict, prefix: str = "d") -> str | None:
-    """The name of the first of ``arrays[prefix + key]`` (key in ``params``) that holds a NaN
-    or an infinity, or None. A sum is the cheap test (NaN and ±inf propagate through it); only
-    when it is not finite, which a sum of large finite values can also be, are the entries
-    themselves looked at."""
-    for key in params:
-        value = arrays[f"{prefix}{key}"]
-        if not np.isfinite(value.sum()) and not np.isfinite(value).all():
-            return f"{prefix}{key}"
+def _first_non_finite(arrays: dict, names) -> str | None:
+    """The first of ``names`` whose array holds a NaN or an infinity, or None. A sum is the
+    cheap test (NaN and ±inf propagate through it); only when it is not finite, which a sum of
+    large finite values can also be, are the entries themselves looked at."""
+    for name in names:
+        value = arrays[name]
+        if not math.isfinite(np.add.reduce(value, axis=None)) and not np.isfinite(value).all():
+            return name
     return None
