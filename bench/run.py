@@ -11,8 +11,12 @@ A "step" is what one training step computes: forward pass, mean cost, and every 
 same maths). The benchmark calls ``_engine.training_step``, the already-validated step that
 ``training.train`` runs, so that input checks are not timed.
 
-Usage: ``python bench/run.py [--quick] [--out DIR]``. Writes ``DIR/bench.json`` and
-``DIR/bench.md`` and prints the Markdown table.
+The public-API table times what a reader calls, ``network.gradients(params, X, Y)`` with its
+defaults (every input checked, every dA, dZ, dW and db returned), against that internal step
+(alternating in one worker) and PyTorch's forward + backward, on API_CONFIGS.
+
+Usage: ``python bench/run.py [--quick] [--only step|api|book] [--record] [--out DIR]``.
+Writes ``DIR/bench.json`` and ``DIR/bench.md`` and prints the Markdown table.
 """
 
 from __future__ import annotations
@@ -93,12 +97,16 @@ def worker(args) -> dict:
         steps["absorbed"] = lambda: step("absorbed")
     if args.products:
         steps["products"] = step_products(args.library, dims, m, dtype)
+    if args.public:  # network.gradients with its defaults, as a reader calls it
+        steps["gradients"] = public_gradients(X, Y, args)
     times = sample_times(steps, args.reps, args.seconds)
     result = {"median_s": statistics.median(times["deferred"]), "peak_kib": peak_kib}
     if args.absorbed:
         result["absorbed_median_s"] = statistics.median(times["absorbed"])
     if args.products:
         result["products_s"] = statistics.median(times["products"])
+    if args.public:
+        result["gradients_median_s"] = statistics.median(times["gradients"])
     if args.peak:
         result["peak_gflops"] = matmul_peak_gflops(dtype)
     return result
@@ -119,6 +127,15 @@ def numpy_step(X, Y, args):
         )  # fmt: skip
 
     return step
+
+
+def public_gradients(X, Y, args):
+    """``network.gradients(params, X, Y)`` with its defaults (ReLU hidden layers, a sigmoid
+    output, deferred): every input checked, and dA, dZ, dW, db returned for every layer."""
+    from npbackprop import network
+
+    params = network.init_params(args.dims, seed=0, init="he", dtype=X.dtype)
+    return lambda: network.gradients(params, X, Y)
 
 
 def torch_step(X, Y, args):
@@ -218,7 +235,9 @@ def product_operands(dims, m: int, dtype) -> list:
     return pairs
 
 
-def run_worker(library, dims, m, dtype, threads, *, first=False, products=False, quick):
+def run_worker(
+    library, dims, m, dtype, threads, *, first=False, products=False, public=False, quick
+):
     """One worker process. The first NumPy worker of a round also measures the matmul peak
     and the absorbed convention (its samples interleaved with the deferred ones); with
     ``products`` a worker also times the step's matrix products alone (the profile)."""
@@ -234,6 +253,8 @@ def run_worker(library, dims, m, dtype, threads, *, first=False, products=False,
         cmd += ["--peak", "--absorbed"]
     if products:
         cmd.append("--products")
+    if public:
+        cmd.append("--public")
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -255,13 +276,17 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes, few rounds")
     parser.add_argument("--out", default=str(ROOT / "bench-results"))
     parser.add_argument(
-        "--only", choices=("step", "book"), help="run one part: the step table or the book build"
-    )
+        "--only", choices=("step", "api", "book"),
+        help="run one part: the step table (with the public API's), the public API's alone, or "
+        "the book builds",
+    )  # fmt: skip
     parser.add_argument(
         "--record", action="store_true",
         help=f"also write the JSON to {RECORD.relative_to(ROOT)}, the record the book shows",
     )  # fmt: skip
     args = parser.parse_args()
+    if args.record and (args.only or args.quick):
+        parser.error("--record writes the book's record: a full run, without --only or --quick")
     quick = args.quick
     for line in environment_warnings():
         print(line, file=sys.stderr)
@@ -271,11 +296,14 @@ def main() -> None:
         "machine": machine(),
         "quick": quick,
     }
-    if args.only != "book":
+    if args.only == "api":
+        torch_ok = have_torch()
+        report.update({"torch": torch_ok, "api": api_table(quick, torch_ok)})
+    elif args.only != "book":
         report.update(step_table(quick))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    if args.only != "step":
+    if args.only is None or args.only == "book":
         # the step table took most of an hour: keep it even if the book builds fail
         (out / "bench.json").write_text(json.dumps(report, indent=2))
         sys.path.insert(0, str(Path(__file__).parent))
@@ -366,7 +394,94 @@ def step_table(quick: bool) -> dict:
         print(f"[{done}/{len(configs)}] {dims} m={m} {dtype} threads={threads}",
               file=sys.stderr, flush=True)  # fmt: skip
         rows.append(measure(dims, m, dtype, threads, quick=quick, torch_ok=torch_ok))
-    return {"torch": torch_ok, "rows": rows}
+    return {"torch": torch_ok, "rows": rows, "api": api_table(quick, torch_ok)}
+
+
+#: The public API's configurations (issue 12): network.gradients against the internal step and
+#: PyTorch's forward + backward, float64 on 2 threads.
+API_CONFIGS = (([784, 128, 10], 1024), ([1024, 1024, 10], 256))
+API_DTYPE, API_THREADS = "float64", 2
+
+
+def api_table(quick: bool, torch_ok: bool) -> list[dict]:
+    """The public-API rows: in each NumPy worker, ``network.gradients`` and the internal
+    ``training_step`` alternate sample by sample; PyTorch's step runs in its own workers, in
+    A B B A blocks as in the step table."""
+    rows = []
+    for done, (dims, m) in enumerate(API_CONFIGS, 1):
+        print(f"[public API {done}/{len(API_CONFIGS)}] {dims} m={m}", file=sys.stderr, flush=True)
+        steps, grads, torch_times, over_step, over_torch = [], [], [], [], []
+        for _ in range(1 if quick else ROUNDS):
+            block = {"numpy": [], "gradients": [], "torch": []}
+            order = ["numpy", "torch", "torch", "numpy"] if torch_ok else ["numpy"]
+            for library in order:
+                r = run_worker(library, dims, m, API_DTYPE, API_THREADS,
+                               public=library == "numpy", quick=quick)  # fmt: skip
+                block[library].append(r["median_s"])
+                if library == "numpy":
+                    block["gradients"].append(r["gradients_median_s"])
+            steps.append(statistics.mean(block["numpy"]))
+            grads.append(statistics.mean(block["gradients"]))
+            over_step.append(grads[-1] / steps[-1])
+            if torch_ok:
+                torch_times.append(statistics.mean(block["torch"]))
+                over_torch.append(grads[-1] / torch_times[-1])
+        rows.append({
+            "dims": dims, "m": m, "dtype": API_DTYPE, "threads": API_THREADS,
+            "rounds": len(steps), "gradients_s": statistics.median(grads),
+            "step_s": statistics.median(steps),
+            "torch_s": statistics.median(torch_times) if torch_ok else None,
+            "over_step": statistics.median(over_step),
+            "over_step_min": min(over_step), "over_step_max": max(over_step),
+            "over_torch": statistics.median(over_torch) if torch_ok else None,
+            "over_torch_min": min(over_torch) if torch_ok else None,
+            "over_torch_max": max(over_torch) if torch_ok else None,
+        })  # fmt: skip
+    return rows
+
+
+def api_markdown(report: dict) -> list[str]:
+    """The public-API table: one line per configuration of API_CONFIGS."""
+    lines = [
+        "| layers | m | network.gradients ms | internal step ms | PyTorch ms "
+        "| gradients / step (min–max) | gradients / PyTorch (min–max) |",
+        "|---|---:|---:|---:|---:|---|---|",
+    ]
+    for r in report["api"]:
+        torch_ms = _fmt(r["torch_s"] and r["torch_s"] * 1e3, ".3f")
+        vs_torch = (
+            f"{r['over_torch']:.2f} ({r['over_torch_min']:.2f}–{r['over_torch_max']:.2f})"
+            if r["over_torch"] is not None
+            else "–"
+        )
+        lines.append(
+            f"| {net(r['dims'])} | {r['m']} | {r['gradients_s'] * 1e3:.3f} "
+            f"| {r['step_s'] * 1e3:.3f} | {torch_ms} "
+            f"| {r['over_step']:.2f} ({r['over_step_min']:.2f}–{r['over_step_max']:.2f}) "
+            f"| {vs_torch} |"
+        )
+    return lines
+
+
+def api_targets(report: dict) -> list[tuple]:
+    """Issue 12's targets for the public API, as (target, measured, met)."""
+    rows = report.get("api", [])
+    if not rows:
+        return []
+    worst = max(rows, key=lambda r: r["over_step"])
+    checks = [(
+        "network.gradients ≤ 1.1× the internal training step",
+        f"worst {worst['over_step']:.2f}× ({net(worst['dims'])}, m={worst['m']})",
+        worst["over_step"] <= 1.1,
+    )]  # fmt: skip
+    if report["torch"]:
+        worst = max(rows, key=lambda r: r["over_torch"])
+        checks.append((
+            "network.gradients ≤ 1.0× PyTorch's forward + backward",
+            f"worst {worst['over_torch']:.2f}× ({net(worst['dims'])}, m={worst['m']})",
+            worst["over_torch"] <= 1.0,
+        ))  # fmt: skip
+    return checks
 
 
 def measure(dims, m, dtype, threads, *, quick, torch_ok) -> dict:
@@ -428,6 +543,9 @@ def markdown(report: dict) -> str:
         lines.append("Quick run (--quick): fewer sizes and one round; not a record.")
     if "rows" in report:
         lines += ["", *step_markdown(report), "", "Profile:", "", *profile_markdown(report)]
+    if report.get("api"):
+        lines += ["", f"Public API ({API_DTYPE}, {API_THREADS} threads):", "",
+                  *api_markdown(report)]  # fmt: skip
     if "book" in report:
         sys.path.insert(0, str(Path(__file__).parent))
         import book
@@ -504,7 +622,8 @@ def profile_markdown(report: dict) -> list[str]:
 
 
 def targets_markdown(report: dict) -> list[str]:
-    """Issue 7's targets, each with the measured value and whether it is met."""
+    """Issue 7's targets and issue 12's public-API targets, each with the measured value and
+    whether it is met."""
     checks = []
     rows = report.get("rows", [])
     if rows and report["torch"]:
@@ -542,6 +661,7 @@ def targets_markdown(report: dict) -> list[str]:
              f"{b['clean, empty cache']['seconds'] / report['book']['floor_s']:.2f}×",
              b["clean, empty cache"]["seconds"] <= 1.3 * report["book"]["floor_s"]),
         ]  # fmt: skip
+    checks += api_targets(report)
     if not checks:
         return []
     lines = ["| target | measured | met |", "|---|---|---|"]
@@ -562,6 +682,7 @@ if __name__ == "__main__":
         p.add_argument("--peak", action="store_true")
         p.add_argument("--absorbed", action="store_true")
         p.add_argument("--products", action="store_true")
+        p.add_argument("--public", action="store_true")
         print(json.dumps(worker(p.parse_args())))
     else:
         main()

@@ -72,7 +72,8 @@ def test_the_markdown_has_one_line_per_configuration_and_every_target():
     assert len(table) == 2 + len(record["rows"])
     assert len(bench.profile_markdown(record)) == 2 + len(record["rows"])
     targets = bench.targets_markdown(record)
-    assert len(targets) == 2 + 6  # header, rule, then the six targets of issue 7
+    # header, rule, the six targets of issue 7, and issue 12's two once the record has them
+    assert len(targets) == 2 + 6 + (2 if record.get("api") else 0)
     assert all(line.endswith(("| yes |", "| **no** |")) for line in targets[2:])
     assert book_bench.markdown(record["book"]).count("\n| ") == 1 + len(record["book"]["rows"])
 
@@ -119,3 +120,45 @@ def test_bench_names_numpy_s_blas_kernel():
     if "openblas" in kernel and platform.machine() == "x86_64":
         pinned = bench.blas_kernel({**os.environ, "OPENBLAS_CORETYPE": "Haswell"})
         assert "Haswell" in pinned, pinned
+
+
+def test_the_public_api_worker_times_network_gradients_beside_the_step():
+    """One real NumPy worker with --public, on a tiny network: both times are measured."""
+    r = bench.run_worker("numpy", [3, 4, 1], 16, "float64", 1, public=True, quick=True)
+    assert r["median_s"] > 0
+    assert r["gradients_median_s"] > 0
+
+
+def test_the_public_api_table_and_its_targets():
+    rows = [
+        {"dims": [784, 128, 10], "m": 1024, "gradients_s": 0.0105, "step_s": 0.0100,
+         "torch_s": 0.0110, "over_step": 1.05, "over_step_min": 1.0, "over_step_max": 1.1,
+         "over_torch": 0.95, "over_torch_min": 0.9, "over_torch_max": 1.0},
+        {"dims": [1024, 1024, 10], "m": 256, "gradients_s": 0.024, "step_s": 0.020,
+         "torch_s": 0.020, "over_step": 1.2, "over_step_min": 1.1, "over_step_max": 1.3,
+         "over_torch": 1.2, "over_torch_min": 1.1, "over_torch_max": 1.3},
+    ]  # fmt: skip
+    report = {"torch": True, "api": rows}
+    table = bench.api_markdown(report)
+    assert len(table) == 2 + len(rows)
+    assert "| 784-128-10 | 1024 | 10.500 | 10.000 | 11.000 | 1.05 (1.00–1.10) " in table[2]
+    targets = bench.api_targets(report)
+    assert [ok for _, _, ok in targets] == [False, False]  # the second row misses both
+    assert "worst 1.20× (1024-1024-10, m=256)" in targets[0][1]
+    assert bench.api_targets({"torch": True, "api": rows[:1]})[0][2]
+    # without PyTorch only the first target is reported
+    no_torch = [{**r, "torch_s": None, "over_torch": None} for r in rows]
+    assert len(bench.api_targets({"torch": False, "api": no_torch})) == 1
+    assert "| – | 1.05" in bench.api_markdown({"torch": False, "api": no_torch})[2]
+    assert bench.API_CONFIGS == (([784, 128, 10], 1024), ([1024, 1024, 10], 256))
+
+
+def test_a_record_must_be_a_full_run():
+    import subprocess
+
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--record", "--quick"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert out.returncode == 2
+    assert "--record writes the book's record: a full run" in out.stderr

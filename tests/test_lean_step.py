@@ -55,9 +55,11 @@ def test_lean_step_matches_autograd(dims, hidden, convention, lambd, output):
     ("hidden", "dtype"), list(itertools.product(HIDDEN, [np.float64, np.float32]))
 )
 def test_lean_step_equals_the_plain_step_exactly(hidden, dtype):
-    """Same operations on the same numbers: bit-for-bit the gradients of network.gradients."""
+    """Same operations on the same numbers: bit-for-bit the gradients of the plain forward and
+    backward (network.gradients runs the lean pass itself, so it is not the reference)."""
     params, X, Y = make_problem(hidden, "sigmoid", dims=(4, 8, 6), m=33, dtype=dtype)
-    plain = network.gradients(params, X, Y, hidden=hidden, output="sigmoid")
+    AL, caches = network.forward(X, params, hidden=hidden, output="sigmoid")
+    plain = network.backward(AL, Y, caches)
     lean = lean_step(params, X, Y, "deferred", workspace={}, hidden=hidden)
     for key, value in lean.items():
         assert value.dtype == dtype, key
@@ -155,3 +157,30 @@ def test_the_lean_cache_has_one_mask_entry_per_layer(output):
         X, params, hidden="relu", output=output, keep_prob=1.0, seed=None, lean=True, workspace={}
     )
     assert caches.masks == [None] * len(caches)
+
+
+@pytest.mark.parametrize("hidden", ["relu", "tanh", "sigmoid", "leaky_relu"])
+@pytest.mark.parametrize("output", ["sigmoid", "softmax", "identity"])
+def test_gradients_lean_pass_returns_what_forward_and_backward_return(hidden, output):
+    """network.gradients runs the lean pass (A[l] in Z[l]'s place, dA[l] in A[l]'s memory);
+    every array it returns equals the plain forward + backward's, and no two share memory."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(3, 7))
+    Y = {
+        "sigmoid": (rng.random((2, 7)) < 0.5).astype(float),
+        "softmax": np.eye(2)[:, rng.integers(0, 2, 7)],
+        "identity": rng.normal(size=(2, 7)),
+    }[output]
+    params = network.init_params([3, 5, 4, 2], seed=2)
+    for convention in ("deferred", "absorbed", "sum"):
+        kw = {"convention": convention, "lambd": 0.3}
+        lean = network.gradients(params, X, Y, hidden=hidden, output=output, **kw)
+        AL, caches = network.forward(X, params, hidden=hidden, output=output)
+        plain = network.backward(AL, Y, caches, **kw)
+        assert lean.keys() == plain.keys()
+        for k in plain:
+            np.testing.assert_allclose(lean[k], plain[k], rtol=1e-13, atol=1e-15, err_msg=k)
+        arrays = list(lean.values())
+        for i, a in enumerate(arrays):
+            for b in arrays[i + 1 :]:
+                assert not np.shares_memory(a, b)

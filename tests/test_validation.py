@@ -1,6 +1,8 @@
 """Every kind of bad input from DESIGN §4 gets a ValueError saying what was expected and what
 arrived. Each case names the expected fragment of the message."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -260,3 +262,24 @@ def test_good_setup_is_accepted():
     network.gradients(params, X, Y)
     network.cost(params, X, Y, lambd=0.1)
     training.train(X, Y, [3, 2], epochs=2)
+
+
+def test_the_finite_check_accepts_large_finite_values_and_finds_every_kind_of_non_finite():
+    """all_finite's cheap test (one dot product) overflows for large finite entries; it must
+    then look at the entries, not report them as infinite."""
+    from npbackprop._validate import all_finite
+
+    big = np.full((3, 4), 1e200)  # x·x overflows to inf: finite all the same
+    assert all_finite(big)
+    assert all_finite(big.T)  # an F-order view
+    assert all_finite(big[:, ::2])  # a strided view
+    for bad in (np.nan, np.inf, -np.inf):
+        for layout in (lambda a: a, lambda a: a.T, lambda a: a[:, ::2]):
+            a = big.copy()
+            a[1, 2] = bad
+            assert not all_finite(layout(a)), (bad, layout(a).flags)
+    assert all_finite(np.full(5, 300.0, dtype=np.float16))  # 300² overflows float16
+    assert not all_finite(np.array([1.0, np.nan], dtype=np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from the cheap test
+        assert all_finite(np.full((2, 2), 1e300))

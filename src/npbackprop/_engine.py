@@ -129,8 +129,8 @@ class ForwardCache(list):
         self, layers, *, hidden, output, keep_prob, masks, AL, lean=False, exp_neg_abs=None
     ):
         super().__init__(layers)
-        # lean (training only, never returned to a user): hidden layers hold A[l] in the place
-        # of Z[l], and backward consumes the cache (see _forward and _backward).
+        # lean (training and network.gradients, never returned to a user): hidden layers hold
+        # A[l] in the place of Z[l], and backward_pass consumes the cache.
         self.lean = lean
         self.hidden = hidden
         self.output = output
@@ -171,16 +171,18 @@ def forward_pass(
 ):
     """Forward propagation, unchecked: ``(AL, ForwardCache)``.
 
-    ``seed`` draws the dropout masks (``keep_prob < 1``). ``lean`` (training only): keep A[l]
-    in the place of Z[l] for hidden layers, for a backward pass that consumes the cache.
+    ``seed`` draws the dropout masks (``keep_prob < 1``). ``lean`` (training and
+    ``network.gradients``, which never hand the cache out): keep A[l] in the place of Z[l] for
+    hidden layers, for a backward pass that consumes the cache (ignored with dropout).
     ``workspace``: a dict that training passes to every step (see :func:`product`); the caches
     of one step are then overwritten by the next, so no caller may keep them.
     """
     L = len(params) // 2
     rng = np.random.default_rng(seed) if keep_prob < 1 else None
-    # Lean pass (training.train, no dropout): backward needs A[l] but not Z[l], since every
-    # hidden g'(Z[l]) can be computed from A[l]; so the cache keeps one (n_l, m) array per
-    # hidden layer instead of two, and ReLU computes A[l] into Z[l]'s own memory.
+    # Lean pass (training.train and network.gradients, no dropout): backward needs A[l] but
+    # not Z[l], since every hidden g'(Z[l]) can be computed from A[l]; so the cache keeps one
+    # (n_l, m) array per hidden layer instead of two, and ReLU computes A[l] into Z[l]'s own
+    # memory.
     lean = lean and rng is None
     layers, masks = [], []
     exp_neg_abs = None
@@ -226,7 +228,9 @@ def backward_pass(
     """Backward propagation, unchecked: the gradients dict of :func:`npbackprop.network.backward`.
 
     ``keep_intermediate`` False returns only ``dW{l}``, ``db{l}`` (and ``dA0``), so each
-    layer's ``dZ`` can be freed as soon as it is used; a lean cache is consumed.
+    layer's ``dZ`` can be freed as soon as it is used. A lean cache (``forward_pass(...,
+    lean=True)``) is consumed: its ``A[l]`` arrays receive ``dA[l]``, so only a caller that
+    never hands the cache out may make one.
     """
     L = len(caches)
     m = AL.shape[1]
@@ -250,7 +254,7 @@ def backward_pass(
         if keep_intermediate:
             grads[f"dA{L}"] = dA
 
-    lean = caches.lean  # from training only, which passes keep_intermediate=False
+    lean = caches.lean  # from training and network.gradients, which own the cache
     for l in range(L, 0, -1):
         # lean: pop each layer's cache once it is used, so its arrays are freed as we go
         (A_prev, W, _), _ = caches.pop() if lean else caches[l - 1]
@@ -272,7 +276,11 @@ def backward_pass(
                 grads["dA0"] = dA_prev
             break
         if lean:
-            dZ = np.multiply(dA_prev, g_prime, out=dA_prev)  # dA ⊙ g'(Z), in place
+            if keep_intermediate:  # network.gradients: dA[l-1] is returned, dZ[l-1] is new
+                grads[f"dA{l - 1}"] = dA_prev
+                dZ = dA_prev * g_prime
+            else:  # training: dA[l-1] is not needed again, so dZ takes its memory
+                dZ = np.multiply(dA_prev, g_prime, out=dA_prev)  # dA ⊙ g'(Z), in place
             continue
         D = caches.masks[l - 2]
         if D is not None:

@@ -394,9 +394,11 @@ def gradients(
     return_dA0 = check_bool(return_dA0, "return_dA0")
     X, Y, params = check_XY(X, Y, params)
     check_labels(Y, output)
+    # lean: the cache never leaves this call, so it may hold A[l] for Z[l] and be consumed
     AL, caches = forward_pass(
-        X, params, hidden=s.hidden, output=s.output, keep_prob=s.keep_prob, seed=s.seed
-    )
+        X, params, hidden=s.hidden, output=s.output, keep_prob=s.keep_prob, seed=s.seed,
+        lean=True,
+    )  # fmt: skip
     return backward_pass(
         AL, Y, caches, convention=s.convention, fused=s.fused, lambd=s.lambd,
         return_dA0=return_dA0,

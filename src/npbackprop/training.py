@@ -32,6 +32,7 @@ from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns
 from npbackprop import conventions, optimizers
 from npbackprop._engine import Settings, check_XY, training_step
 from npbackprop._validate import (
+    all_finite,
     as_array,
     check_choice,
     check_labels,
@@ -384,11 +385,9 @@ class _Loop:
 
 
 def _first_non_finite(arrays: dict, names) -> str | None:
-    """The first of ``names`` whose array holds a NaN or an infinity, or None. A sum is the
-    cheap test (NaN and ±inf propagate through it); only when it is not finite, which a sum of
-    large finite values can also be, are the entries themselves looked at."""
+    """The first of ``names`` whose array holds a NaN or an infinity, or None
+    (:func:`npbackprop._validate.all_finite`: one sum per array)."""
     for name in names:
-        value = arrays[name]
-        if not math.isfinite(np.add.reduce(value, axis=None)) and not np.isfinite(value).all():
+        if not all_finite(arrays[name]):
             return name
     return None
