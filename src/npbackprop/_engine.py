@@ -235,7 +235,7 @@ def backward_pass(
     L = len(caches)
     m = AL.shape[1]
     # s_Z: 1/m lives here in "absorbed" only; s_W: ... and here in "deferred" only
-    s_Z, s_W, l2 = conventions._scales(convention, m, lambd)
+    s_Z, s_W, l2 = conventions.scales(convention, m, lambd)
     loss_dA = PAIRS[caches.output].loss_dA
     grads = {}
 

@@ -183,9 +183,15 @@ def check_labels(Y: np.ndarray, output: str) -> None:
     PAIRS[output].check_labels(Y)
 
 
+#: The types a number argument may have (tuples: isinstance with them is faster than with a
+#: ``X | Y`` union built at every call).
+_INTEGER = (int, np.integer)
+_NUMBER = (int, float, np.floating, np.integer)
+
+
 def check_positive_int(value, name: str) -> int:
     """``value`` as an int ≥ 1, else raise."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, _INTEGER) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {short_repr(value)}")
     return int(value)
 
@@ -201,11 +207,15 @@ def check_probability(value, name: str) -> float:
 
 def check_nonnegative(value, name: str) -> float:
     """``value`` as a finite float ≥ 0, else raise."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+    if isinstance(value, bool) or not isinstance(value, _NUMBER):
         raise ValueError(f"{name} must be a number >= 0; got {short_repr(value)}")
-    if not (np.isfinite(value) and value >= 0):
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float's range
+        number = math.inf
+    if not (math.isfinite(number) and number >= 0):  # math, not np.isfinite: 10x faster here
         raise ValueError(f"{name} must be a finite number >= 0; got {short_repr(value)}")
-    return float(value)
+    return number
 
 
 _PARAM_KEY = re.compile(r"[Wb][1-9][0-9]*", re.ASCII)

@@ -74,6 +74,7 @@ __all__ = [
     "output_scale",
     "param_scale",
     "reduction",
+    "scales",
 ]
 
 #: The valid convention names, in the order the book presents them.
@@ -143,8 +144,8 @@ def _factor(table, convention, m):
 def _scales(convention, m, lambd):
     """``(output_scale, param_scale, l2_scale)`` for arguments already checked.
 
-    The public functions check theirs and call this; the network's backward pass, which has
-    checked its own once, calls it directly in every training step.
+    The public functions check their arguments and call this; the network's backward pass
+    calls :func:`scales`, which checks them once.
     """
     dz, grad = _factor(_DZ_TIMES_M, convention, m), _factor(_GRAD_TIMES_M, convention, m)
     # Per-example derivatives are m · ∂J/∂Z, so the convention's dZ[L] is that times dz/m;
@@ -202,6 +203,35 @@ def grad_factor(convention: str, m: int) -> float:
     """
     check_convention(convention)
     return _factor(_GRAD_TIMES_M, convention, _check_m(m))
+
+
+def scales(convention: str, m: int, lambd: float = 0.0) -> tuple[float, float, float]:
+    """All three factors at once: ``(output_scale, param_scale, l2_scale)``, checked once.
+
+    What a backward pass needs per batch: :func:`output_scale` on ``A - Y``,
+    :func:`param_scale` in the linear step and :func:`l2_scale` on ``W``.
+
+    Parameters
+    ----------
+    convention : {"deferred", "absorbed", "sum"}
+    m : int
+        Number of examples in the batch.
+    lambd : float
+        L2 strength λ ≥ 0.
+
+    Returns
+    -------
+    tuple of float
+
+    Examples
+    --------
+    >>> scales("deferred", 4, lambd=0.5)
+    (1.0, 0.25, 0.125)
+    >>> scales("absorbed", 4), scales("sum", 4, lambd=0.5)
+    ((0.25, 1.0, 0.0), (1.0, 1.0, 0.5))
+    """
+    check_convention(convention)
+    return _scales(convention, _check_m(m), check_nonnegative(lambd, "lambd"))
 
 
 def output_scale(convention: str, m: int) -> float:

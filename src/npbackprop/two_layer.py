@@ -38,8 +38,7 @@ from npbackprop._validate import (
     short_repr,
 )
 from npbackprop.activations import sigmoid
-from npbackprop.losses import _bce
-from npbackprop.losses import _check as _check_pair
+from npbackprop.losses import binary_cross_entropy
 
 __all__ = ["EQUATIONS", "backward", "cost", "forward", "init_params", "predict"]
 
@@ -173,9 +172,10 @@ def cost(A2: np.ndarray, Y: np.ndarray) -> float:
     >>> round(cost(np.array([[0.8, 0.1]]), np.array([[1, 0]])), 6)  # (-log 0.8 - log 0.9) / 2
     0.164252
     """
-    A2, Y = _check_pair(A2, Y, "sigmoid", "A")  # probabilities in [0, 1], labels in {0, 1}
-    m = Y.shape[1]
-    return float(np.sum(_bce(A2, Y), dtype=np.float64) / m)  # eq-cost
+    # checked there: probabilities in [0, 1], labels in {0, 1}, the same shape
+    per_example = binary_cross_entropy(A2, Y)
+    m = per_example.shape[-1]
+    return float(np.sum(per_example, dtype=np.float64) / m)  # eq-cost
 
 
 def backward(
