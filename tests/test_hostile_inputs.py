@@ -768,3 +768,14 @@ def test_two_layer_on_junk(params, cache, X, Y, sizes, seed, convention):
     A2 = cache.get("A2") if isinstance(cache, dict) else cache
     behaves(two_layer.cost, A2, Y, finite=not _saturated(A2))
     behaves(two_layer.backward, params, cache, X, Y, convention)
+
+
+@pytest.mark.parametrize("lambd", [10**400, -(10**400), float("inf"), float("nan")])
+def test_an_l2_strength_beyond_float_range_is_named(lambd):
+    """float(10**400) raises OverflowError; the check reads it as infinite and says so."""
+    params = network.init_params([2, 3, 1], seed=0)
+    X, Y = np.ones((2, 4)), np.array([[1, 0, 1, 0]])
+    with pytest.raises(ValueError, match=r"^lambd must be a finite number >= 0; got "):
+        network.gradients(params, X, Y, lambd=lambd)
+    with pytest.raises(ValueError, match=r"^lambd must be a finite number >= 0; got "):
+        conventions.scales("deferred", 4, lambd)
