@@ -6,7 +6,9 @@ Modules (each one concept, as the book presents them):
 * :mod:`npbackprop.activations`, :mod:`npbackprop.losses` — g, g', and the canonical losses.
 * :mod:`npbackprop.two_layer` — the course's one-hidden-layer network, one line per equation.
 * :mod:`npbackprop.layers` — one layer at a time: the course's step functions.
+* :mod:`npbackprop.initialization` — random weights and zero biases for any depth.
 * :mod:`npbackprop.network` — L layers, any output/loss pair.
+* :mod:`npbackprop.evaluation` — predictions and accuracy of a trained network.
 * :mod:`npbackprop.gradcheck` — centred differences and the relative-error check.
 * :mod:`npbackprop.datasets` — the planar "flower", spirals, moons.
 * :mod:`npbackprop.optimizers` — gradient descent, momentum, RMSprop, Adam (the course's).
@@ -23,7 +25,9 @@ from npbackprop import (
     activations,
     conventions,
     datasets,
+    evaluation,
     gradcheck,
+    initialization,
     layers,
     losses,
     network,
@@ -41,7 +45,9 @@ __all__ = [
     "activations",
     "conventions",
     "datasets",
+    "evaluation",
     "gradcheck",
+    "initialization",
     "layers",
     "losses",
     "network",

@@ -200,6 +200,21 @@ class GradientCheck:
         return "\n".join(lines)
 
 
+def _analytic_gradients(grads, params: dict) -> dict:
+    """``d{name}`` for every parameter, as float64 arrays of the parameter's shape."""
+    if not hasattr(grads, "keys"):
+        raise InputTypeError(f"grads must be a dict of arrays; got {type(grads).__name__}")
+    analytic = {}
+    for name, value in params.items():
+        key = f"d{name}"
+        if key not in grads:
+            shown = sorted(str(k)[:20] for k in list(grads)[:8])
+            raise ValueError(f"grads must hold {key} for parameter {name}; got keys {shown}")
+        analytic[key] = as_real_array(grads[key], key).astype(np.float64)
+        check_shape(analytic[key], value.shape, key, f"the shape of {name}")
+    return analytic
+
+
 def check_network(
     params: dict,
     X: np.ndarray,
@@ -278,28 +293,13 @@ def check_network(
     red = conventions.reduction(convention)
     if grads is None:
         grads = gradients(
-            params,
-            X,
-            Y,
-            hidden=hidden,
-            output=output,
-            convention=convention,
-            lambd=lambd,
-            keep_prob=keep_prob,
-            seed=seed,
-            fused=fused,
-        )
-    elif not hasattr(grads, "keys"):
-        raise InputTypeError(f"grads must be a dict of arrays; got {type(grads).__name__}")
-    names = list(params)
-    analytic, numerical, errors = {}, {}, {}
-    for name in names:
+            params, X, Y, hidden=hidden, output=output, convention=convention, lambd=lambd,
+            keep_prob=keep_prob, seed=seed, fused=fused,
+        )  # fmt: skip
+    analytic = _analytic_gradients(grads, params)
+    numerical, errors = {}, {}
+    for name in params:
         key = f"d{name}"
-        if key not in grads:
-            shown = sorted(str(k)[:20] for k in list(grads)[:8])
-            raise ValueError(f"grads must hold {key} for parameter {name}; got keys {shown}")
-        analytic[key] = as_real_array(grads[key], key).astype(np.float64)
-        check_shape(analytic[key], params[name].shape, key, f"the shape of {name}")
 
         def f(value, name=name):
             # The inputs were checked once above; each of the 2n evaluations only computes.

@@ -161,7 +161,7 @@ class OutputPair:
     predict : callable
         ``AL -> predictions``.
     correct : callable or None
-        ``(predictions, Y) -> bool per example`` for :func:`npbackprop.network.accuracy`; None
+        ``(predictions, Y) -> bool per example`` for :func:`npbackprop.evaluation.accuracy`; None
         for regression.
     """
 

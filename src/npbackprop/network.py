@@ -19,7 +19,11 @@ The course's step functions, with the course's argument order and cache layout p
 ``linear_forward``, ``linear_activation_forward``, ``linear_backward``,
 ``linear_activation_backward``. :func:`forward` and :func:`backward` do the same over all
 layers; :func:`gradients` and :func:`cost` are the one-call versions. The computation itself is
-in the internal module ``npbackprop._engine``.
+in the internal module ``npbackprop._engine``. Also importable from here:
+:func:`~npbackprop.initialization.init_params` (from :mod:`npbackprop.initialization`) and
+:func:`~npbackprop.evaluation.predict`, :func:`~npbackprop.evaluation.accuracy` (from
+:mod:`npbackprop.evaluation`) and :func:`~npbackprop.optimizers.update_params` (from
+:mod:`npbackprop.optimizers`).
 
 Examples
 --------
@@ -45,25 +49,23 @@ from npbackprop._engine import (
     forward_pass,
 )
 from npbackprop._validate import (
-    InputTypeError,
     as_array,
     as_targets,
     check_bool,
     check_choice,
     check_labels,
     check_nonnegative,
-    check_seed,
     check_shape,
-    short_repr,
 )
+from npbackprop.evaluation import accuracy, predict
+from npbackprop.initialization import init_params
 from npbackprop.layers import (
     linear_activation_backward,
     linear_activation_forward,
     linear_backward,
     linear_forward,
 )
-from npbackprop.losses import PAIRS
-from npbackprop.optimizers import GradientDescent
+from npbackprop.optimizers import update_params
 
 __all__ = [
     "ForwardCache",
@@ -80,69 +82,6 @@ __all__ = [
     "predict",
     "update_params",
 ]
-
-_INITS = ("xavier", "he")
-
-
-def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -> dict:
-    """Random weights and zero biases for layer sizes ``[n_x, n_1, …, n_L]``.
-
-    Parameters
-    ----------
-    layer_dims : sequence of int
-        Sizes of every layer, the input first; at least two entries.
-    seed : int >= 0, numpy.random.Generator or None
-        Seed for ``numpy.random.default_rng`` (a bool is rejected, not read as 0 or 1).
-    init : {"xavier", "he"} or float
-        Standard deviation of ``W[l]``: ``sqrt(1/n_{l-1})`` (xavier, suits tanh and sigmoid),
-        ``sqrt(2/n_{l-1})`` (he, suits ReLU), or the given number (the course's two-layer
-        network uses 0.01).
-    dtype : numpy dtype
-        float64 by default; float32 gives a float32 network end to end.
-
-    Returns
-    -------
-    dict
-        ``W{l}`` of shape (n_l, n_{l-1}) and ``b{l}`` of shape (n_l, 1) for l = 1..L.
-
-    Examples
-    --------
-    >>> p = init_params([3, 5, 2], seed=1, dtype=np.float32)
-    >>> {k: (v.shape, str(v.dtype)) for k, v in p.items()}
-    {'W1': ((5, 3), 'float32'), 'b1': ((5, 1), 'float32'), 'W2': ((2, 5), 'float32'), \
-'b2': ((2, 1), 'float32')}
-    """
-    try:
-        dims = list(layer_dims)
-    except TypeError:
-        dims = [layer_dims]
-    if len(dims) < 2 or any(
-        isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1 for n in dims
-    ):
-        raise ValueError(
-            "layer_dims must list at least two positive integers [n_x, ..., n_L]; got "
-            f"{short_repr(dims, 60)}"
-        )
-    try:
-        dtype = np.dtype(dtype)
-    except TypeError:
-        raise InputTypeError(
-            f"dtype must be a NumPy floating dtype; got {short_repr(dtype)}"
-        ) from None
-    if not np.issubdtype(dtype, np.floating):
-        raise ValueError(f"dtype must be a floating type (float16/32/64); got {np.dtype(dtype)}")
-    if isinstance(init, str):
-        check_choice(init, _INITS, "init")
-    else:
-        check_nonnegative(init, "init (a standard deviation)")
-    rng = np.random.default_rng(check_seed(seed))
-    params = {}
-    for l in range(1, len(dims)):
-        n_prev = dims[l - 1]
-        std = {"xavier": np.sqrt(1 / n_prev), "he": np.sqrt(2 / n_prev)}.get(init, init)
-        params[f"W{l}"] = (rng.standard_normal((dims[l], n_prev)) * std).astype(dtype)
-        params[f"b{l}"] = np.zeros((dims[l], 1), dtype=dtype)
-    return params
 
 
 # --- The whole network. ---
@@ -372,20 +311,8 @@ def gradients(
     ...     for g in ("dZ", "dA") for l in layers)
     True
 
-    Sum gives m times the mean gradients (also with L2, whose cost it scales by m too):
-
-    >>> s2 = gradients(params, X, Y, convention="sum", lambd=0.7)
-    >>> d2 = gradients(params, X, Y, convention="deferred", lambd=0.7)
-    >>> all(np.allclose(s2[f"{g}{l}"], 5 * d2[f"{g}{l}"], rtol=1e-13, atol=0)
-    ...     for g in ("dW", "db") for l in layers)
-    True
-
-    With one example, all three conventions coincide:
-
-    >>> one = [gradients(params, X[:, :1], Y[:, :1], convention=c)
-    ...        for c in ("deferred", "absorbed", "sum")]
-    >>> all(np.allclose(g[k], one[0][k], rtol=1e-15, atol=0) for g in one for k in g)
-    True
+    Sum gives m times these ``dW`` and ``db``, and with one example all three coincide:
+    ``tests/test_properties.py`` checks these identities over random networks.
     """
     s = Settings.checked(
         hidden=hidden, output=output, convention=convention, lambd=lambd,
@@ -463,93 +390,3 @@ def cost(
         X, params, hidden=s.hidden, output=s.output, keep_prob=s.keep_prob, seed=s.seed
     )
     return cost_from_logits(caches, Y, params, lambd=s.lambd, reduction=reduction)
-
-
-def update_params(params: dict, grads: dict, learning_rate: float) -> dict:
-    """One gradient-descent step, ``W[l] - learning_rate · dW[l]``, as a new dict.
-
-    It is the step of :class:`npbackprop.optimizers.GradientDescent`, the default optimizer of
-    :func:`npbackprop.training.train`. In the ``"sum"`` convention pass ``learning_rate / m`` to
-    take the same step as the mean conventions
-    (:func:`npbackprop.conventions.equivalent_learning_rate`).
-
-    Parameters
-    ----------
-    params : dict
-        ``W{l}``, ``b{l}``; not modified.
-    grads : dict
-        Must hold ``dW{l}`` and ``db{l}`` for every layer.
-    learning_rate : float
-
-    Returns
-    -------
-    dict
-        New arrays.
-
-    Examples
-    --------
-    >>> update_params({"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))},
-    ...               {"dW1": np.array([[1.0, -1.0]]), "db1": np.array([[2.0]])}, 0.5)
-    {'W1': array([[0.5, 1.5]]), 'b1': array([[-1.]])}
-    """
-    return GradientDescent().update(params, grads, {"t": 0}, learning_rate)[0]
-
-
-def predict(
-    params: dict, X: np.ndarray, *, hidden: str = "relu", output: str = "sigmoid"
-) -> np.ndarray:
-    """Predictions: labels for classification, values for regression.
-
-    Parameters
-    ----------
-    params : dict
-    X : ndarray, shape (n_x, m)
-    hidden, output : str
-        As in :func:`forward`.
-
-    Returns
-    -------
-    ndarray
-        ``"sigmoid"``: (n_L, m) ints, 1 where the probability exceeds 0.5;
-        ``"softmax"``: (1, m) class indices; ``"identity"``: the (n_L, m) outputs.
-
-    Examples
-    --------
-    >>> p = {"W1": np.array([[1.0], [-1.0]]), "b1": np.zeros((2, 1))}
-    >>> predict(p, np.array([[2.0, -3.0]]), output="softmax")
-    array([[0, 1]])
-    """
-    AL, _ = forward(X, params, hidden=hidden, output=output)
-    return PAIRS[output].predict(AL)
-
-
-def accuracy(
-    params: dict, X: np.ndarray, Y: np.ndarray, *, hidden: str = "relu", output: str = "sigmoid"
-) -> float:
-    """Fraction of examples classified correctly (sigmoid: every output unit right).
-
-    Parameters
-    ----------
-    params : dict
-    X : ndarray, shape (n_x, m)
-    Y : ndarray, shape (n_L, m)
-        {0, 1} labels (sigmoid) or one-hot columns (softmax).
-    hidden, output : str
-        ``output`` must be ``"sigmoid"`` or ``"softmax"``.
-
-    Returns
-    -------
-    float in [0, 1]
-
-    Examples
-    --------
-    >>> p = {"W1": np.array([[1.0]]), "b1": np.zeros((1, 1))}
-    >>> accuracy(p, np.array([[2.0, -1.0, 3.0, -2.0]]), np.array([[1, 0, 0, 0]]))
-    0.75
-    """
-    classifiers = tuple(name for name, pair in PAIRS.items() if pair.correct is not None)
-    check_choice(output, classifiers, "output for accuracy")
-    X, Y, params = check_XY(X, Y, params)
-    check_labels(Y, output)
-    predicted = predict(params, X, hidden=hidden, output=output)
-    return float(np.mean(PAIRS[output].correct(predicted, Y)))

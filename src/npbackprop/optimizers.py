@@ -50,7 +50,7 @@ import numpy as np
 
 from npbackprop._validate import as_array, check_nonnegative, check_params, check_shape
 
-__all__ = ["Adam", "GradientDescent", "Momentum", "Optimizer", "RMSprop"]
+__all__ = ["Adam", "GradientDescent", "Momentum", "Optimizer", "RMSprop", "update_params"]
 
 
 def _check_number(value, name: str) -> float:
@@ -340,3 +340,34 @@ class Adam(Optimizer):
             s[key] *= b2
             s[key] += (1 - b2) * g * g
             value -= learning_rate * (v[key] / c1) / (np.sqrt(s[key] / c2) + self.epsilon)
+
+
+def update_params(params: dict, grads: dict, learning_rate: float) -> dict:
+    """One gradient-descent step, ``W[l] - learning_rate · dW[l]``, as a new dict.
+
+    Importable from :mod:`npbackprop.network` too. It is the step of
+    :class:`GradientDescent`, the default optimizer of
+    :func:`npbackprop.training.train`. In the ``"sum"`` convention pass ``learning_rate / m`` to
+    take the same step as the mean conventions
+    (:func:`npbackprop.conventions.equivalent_learning_rate`).
+
+    Parameters
+    ----------
+    params : dict
+        ``W{l}``, ``b{l}``; not modified.
+    grads : dict
+        Must hold ``dW{l}`` and ``db{l}`` for every layer.
+    learning_rate : float
+
+    Returns
+    -------
+    dict
+        New arrays.
+
+    Examples
+    --------
+    >>> update_params({"W1": np.ones((1, 2)), "b1": np.zeros((1, 1))},
+    ...               {"dW1": np.array([[1.0, -1.0]]), "db1": np.array([[2.0]])}, 0.5)
+    {'W1': array([[0.5, 1.5]]), 'b1': array([[-1.]])}
+    """
+    return GradientDescent().update(params, grads, {"t": 0}, learning_rate)[0]

@@ -39,7 +39,7 @@ from npbackprop._validate import (
     check_nonnegative,
     check_positive_int,
 )
-from npbackprop.network import init_params
+from npbackprop.initialization import init_params
 
 __all__ = ["History", "minibatches", "train"]
 
@@ -142,7 +142,7 @@ def train(
     X : ndarray, shape (n_x, m)
     Y : ndarray, shape (n_L, m)
     layer_dims : sequence of int, optional
-        ``[n_x, n_1, …, n_L]`` for a fresh network (:func:`~npbackprop.network.init_params`
+        ``[n_x, n_1, …, n_L]`` for a fresh network (:func:`~npbackprop.initialization.init_params`
         with ``seed`` and ``init``); give this or ``params``.
     params : dict, optional
         Starting parameters; not modified.
@@ -254,14 +254,7 @@ def train(
         for epoch in bar:
             epoch_cost[epoch], stopped = loop.epoch(epoch)
             if stopped is not None:
-                warnings.warn(
-                    f"training stopped in epoch {epoch} (step {stopped[0]}): {stopped[1]} is not "
-                    f"finite, so that update was not made and the parameters returned are those "
-                    f"before it. The learning rate may be too large for this convention "
-                    f'("sum" needs it divided by the batch size), or fused=False saturated.',
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
+                _warn_stopped(epoch, *stopped)
                 epoch_cost = epoch_cost[: epoch + 1]
                 break
             if epoch % max(1, epochs // 100) == 0:
@@ -278,6 +271,17 @@ def train(
         optimizer=optimizer,
     )
     return loop.params, history
+
+
+def _warn_stopped(epoch: int, step: int, what: str) -> None:
+    warnings.warn(
+        f"training stopped in epoch {epoch} (step {step}): {what} is not finite, so that "
+        "update was not made and the parameters returned are those before it. The learning "
+        'rate may be too large for this convention ("sum" needs it divided by the batch size), '
+        "or fused=False saturated.",
+        RuntimeWarning,
+        stacklevel=3,  # train's caller
+    )
 
 
 def _checked_optimizer(optimizer) -> optimizers.Optimizer:
