@@ -15,7 +15,7 @@ STRICT     ?= -nW --keep-going
 SPHINXOPTS ?= -j auto
 SPHINXBUILD = $(VENV)/bin/sphinx-build $(STRICT) -c conf -d $(BUILD)/doctrees $(SPHINXOPTS)
 
-.PHONY: help venv test lint format doctest html serve pytest bench clean
+.PHONY: help venv test lint format doctest html serve pytest bench pytorch-record clean
 
 help:
 	@echo "make html     build the book into $(BUILD)/html (strict: any warning fails)"
@@ -23,6 +23,7 @@ help:
 	@echo "make doctest  the package's and the book's doctests alone, fast"
 	@echo "make serve    rebuild the book on every change to docs/, conf/ or src/ and serve it"
 	@echo "make bench    step time vs PyTorch, matmul roofline, memory (never part of make test)"
+	@echo "make pytorch-record  rewrite docs/practice/pytorch-record.json (needs torch==2.13.0)"
 	@echo "make format   rewrite the code with ruff format and fix imports"
 	@echo "make clean    remove the venv and every generated file"
 
@@ -77,6 +78,11 @@ serve: $(STAMP)
 # record the book shows). BENCHOPTS=--quick for a short run; see bench/run.py --help.
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCHOPTS)
+
+# PyTorch's outputs that the book shows (its build does not import torch); CI compares them with
+# a live run on every `make test` (tests/test_pytorch_record.py).
+pytorch-record: $(STAMP)
+	$(PY) tests/pytorch_record.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .coverage htmlcov _build

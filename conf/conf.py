@@ -49,6 +49,8 @@ npbackprop_source_hash = book_build.source_hash(
     ROOT / "docs" / "appendix" / "performance.json",
     ROOT / "bench" / "run.py",
     ROOT / "bench" / "book.py",
+    # PyTorch's recorded outputs, which the Frameworks and Rosetta chapters compare with
+    ROOT / "docs" / "practice" / "pytorch-record.json",
 )
 nb_execution_mode = os.environ.get("BOOK_EXECUTION_MODE", "cache")
 nb_execution_cache_path = str(

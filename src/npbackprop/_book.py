@@ -8,6 +8,11 @@ fails on that page, with the claim's words in the log.
 Outside the book (a downloaded notebook, a plain Python session) the functions still check; they
 only skip the gluing, which needs MyST-NB.
 
+The book also shows results that its build does not compute, because they need PyTorch:
+:func:`load_record` reads them from a committed JSON record (written by
+``tests/pytorch_record.py``, which CI re-runs against a live PyTorch), and :func:`to_record` is
+the encoding the record uses.
+
 Examples
 --------
 >>> from npbackprop._book import check, claim
@@ -28,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ClaimError", "check", "claim"]
+__all__ = ["ClaimError", "check", "claim", "load_record", "to_record"]
 
 
 class ClaimError(AssertionError):
@@ -161,3 +166,53 @@ def claim(
             raise ClaimError(f'the prose says "{says}", but {key} = {text}')
     _glue(key, text)
     return text
+
+
+def to_record(value: Any) -> Any:
+    """``value`` as JSON data: arrays become ``{"dtype", "shape", "data"}``, NumPy scalars
+    Python numbers, dicts and lists are converted item by item.
+
+    Examples
+    --------
+    >>> to_record({"a": np.array([[1.0, 2.0]]), "n": np.int64(3), "s": "float32"})
+    {'a': {'dtype': 'float64', 'shape': [1, 2], 'data': [1.0, 2.0]}, 'n': 3, 's': 'float32'}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_record(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_record(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return {"dtype": str(value.dtype), "shape": list(value.shape),
+                "data": value.ravel().tolist()}  # fmt: skip
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"a record holds arrays, numbers, strings, lists and dicts; got {value!r}")
+
+
+def _from_record(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"dtype", "shape", "data"}:
+            return np.array(value["data"], dtype=value["dtype"]).reshape(value["shape"])
+        return {k: _from_record(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_from_record(v) for v in value]
+    return value
+
+
+def load_record(path) -> dict:
+    """A JSON record written with :func:`to_record`, its arrays as NumPy arrays again.
+
+    Examples
+    --------
+    >>> import json, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "r.json"
+    >>> _ = path.write_text(json.dumps(to_record({"g": np.array([0.5, -2.0])})))
+    >>> load_record(path)["g"]
+    array([ 0.5, -2. ])
+    """
+    import json
+    from pathlib import Path
+
+    return _from_record(json.loads(Path(path).read_text(encoding="utf-8")))

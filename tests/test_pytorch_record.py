@@ -1,0 +1,65 @@
+"""The committed PyTorch record (docs/practice/pytorch-record.json) against a live PyTorch.
+
+The book shows PyTorch's outputs from that record; here every case of tests/pytorch_record.py
+runs again with the pinned CPU build (CI installs it) and each recorded output must match.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+import pytorch_record
+from npbackprop._book import load_record
+
+RECORD = json.loads(pytorch_record.RECORD.read_text(encoding="utf-8"))
+
+
+def test_the_record_holds_every_case_and_nothing_else():
+    assert sorted(RECORD["cases"]) == sorted(pytorch_record.CASES), (
+        "the record's cases differ from tests/pytorch_record.py's: run `make pytorch-record`"
+    )
+
+
+def test_the_record_was_written_by_the_pinned_pytorch():
+    assert RECORD["torch"] == pytorch_record.TORCH_VERSION
+
+
+def assert_same(live, recorded, where):
+    if isinstance(recorded, dict):
+        assert sorted(live) == sorted(recorded), f"{where}: keys differ"
+        for key in recorded:
+            assert_same(live[key], recorded[key], f"{where}.{key}")
+    elif isinstance(recorded, np.ndarray):
+        assert isinstance(live, np.ndarray), f"{where}: not an array any more"
+        assert live.dtype == recorded.dtype, where
+        assert live.shape == recorded.shape, where
+        if np.issubdtype(recorded.dtype, np.floating):
+            # other CPUs take other MKL code paths: equal to rounding, not bit for bit
+            np.testing.assert_allclose(live, recorded, rtol=1e-10, atol=1e-14, err_msg=where)
+        else:
+            np.testing.assert_array_equal(live, recorded, err_msg=where)
+    elif isinstance(recorded, float):
+        assert live == pytest.approx(recorded, rel=1e-10, abs=1e-14), where
+    else:
+        assert live == recorded, where
+
+
+@pytest.mark.parametrize("name", sorted(pytorch_record.CASES))
+def test_a_live_run_gives_the_recorded_outputs(name, tmp_path):
+    pytest.importorskip("torch")
+    # both sides through the same encoding, so that dtypes and shapes compare as recorded
+    path = tmp_path / "live.json"
+    path.write_text(json.dumps(pytorch_record.run_case(name)), encoding="utf-8")
+    live = load_record(path)
+    recorded = load_record(pytorch_record.RECORD)["cases"][name]
+    assert_same(live, recorded, name)
+
+
+def test_the_comparison_can_fail():
+    """A changed output is caught (so a passing run means the record matches)."""
+    recorded = load_record(pytorch_record.RECORD)["cases"]["mse"]
+    changed = {**recorded, "outputs": {**recorded["outputs"], "loss": recorded["outputs"]["loss"]
+                                       * (1 + 1e-8)}}  # fmt: skip
+    with pytest.raises(AssertionError):
+        assert_same(changed, recorded, "mse")
