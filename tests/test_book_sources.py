@@ -28,6 +28,7 @@ PREFIXES = {
     "practice/gradcheck.md": "gc",
     "practice/stability.md": "s",
     "practice/frameworks.md": "f",
+    "practice/rosetta.md": "ro",
     "appendix/performance.md": "perf",
 }
 
