@@ -25,6 +25,7 @@ PREFIXES = {
     "practice/losses.md": "l",
     "practice/regularization.md": "r",
     "practice/minibatches.md": "mb",
+    "practice/optimizers.md": "opt",
     "practice/gradcheck.md": "gc",
     "practice/stability.md": "s",
     "practice/frameworks.md": "f",

@@ -94,6 +94,7 @@ def test_update_leaves_its_inputs_alone_and_keeps_float32(optimizer):
             assert np.any(new_state[name][key])
 
 
+@pytest.mark.verifies("eq-opt-scale")
 def test_adam_and_rmsprop_steps_do_not_scale_with_the_gradient_but_descent_does():
     """Why lr_per="mean" converts the rate for descent and momentum only: with every gradient
     400 times larger, rate_for gives the same steps (for RMSprop and Adam exactly when ε is
