@@ -1,7 +1,10 @@
-"""Shared pytest hooks: the browser tests' per-page report is printed at the end of the run."""
+"""Shared pytest hooks: the browser tests' per-page report is printed at the end of the run;
+the PyTorch record's cases run live once per session, for the tests that compare with them."""
 
 import time
 from pathlib import Path
+
+import pytest
 
 REPORT = Path(__file__).resolve().parent.parent / "_build" / "browser" / "report.md"
 STARTED = time.time()
@@ -12,3 +15,12 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("built site, as loaded in Chromium from file://")
         terminalreporter.write(REPORT.read_text())
         terminalreporter.write_line(f"screenshots: {REPORT.parent / 'screenshots'}")
+
+
+@pytest.fixture(scope="session")
+def torch_live():
+    """Every case of tests/pytorch_record.py run now, with the installed PyTorch (raw outputs)."""
+    pytest.importorskip("torch")
+    import pytorch_record
+
+    return {name: fn() for name, fn in pytorch_record.CASES.items()}

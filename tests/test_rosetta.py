@@ -5,7 +5,6 @@ PyTorch (the cases of tests/pytorch_record.py, run now)."""
 import numpy as np
 import pytest
 
-import pytorch_record
 from npbackprop import datasets, network, optimizers
 
 from helpers import assert_close
@@ -91,18 +90,12 @@ def test_data_parallel_average_is_the_mean_only_for_equal_parts():
     assert not np.allclose(averaged(idx[: sizes[0]], idx[sizes[0] :]), whole, rtol=1e-3)
 
 
-# --- PyTorch, live. ---
-
-
-@pytest.fixture(scope="module")
-def torch_run():
-    pytest.importorskip("torch")
-    return {name: fn() for name, fn in pytorch_record.CASES.items()}
+# --- PyTorch, live (conftest.py's torch_live runs the record's cases once per session). ---
 
 
 @pytest.mark.verifies("eq-ro-ce-weight")
-def test_weighted_cross_entropy_divides_by_the_kept_weights(torch_run):
-    case = torch_run["cross_entropy_weight_ignore"]
+def test_weighted_cross_entropy_divides_by_the_kept_weights(torch_live):
+    case = torch_live["cross_entropy_weight_ignore"]
     z, t, w = (case["inputs"][k] for k in ("logits", "targets", "weight"))
     keep = t != -100
     p = softmax_rows(z[keep])
@@ -114,14 +107,14 @@ def test_weighted_cross_entropy_divides_by_the_kept_weights(torch_run):
     assert_close(case["outputs"]["dlogits"], grad, "dlogits", rtol=1e-12)
 
 
-def test_spatial_cross_entropy_and_mse_divide_by_every_element(torch_run):
-    sp = torch_run["cross_entropy_spatial"]
+def test_spatial_cross_entropy_and_mse_divide_by_every_element(torch_live):
+    sp = torch_live["cross_entropy_spatial"]
     z, t = sp["inputs"]["logits"], sp["inputs"]["targets"]
     n, classes, d = z.shape
     p = softmax_rows(np.moveaxis(z, 1, -1))  # (N, d, C)
     grad = np.moveaxis(p - np.eye(classes)[t], -1, 1) / (n * d)
     assert_close(sp["outputs"]["dlogits"], grad, "spatial", rtol=1e-12)
-    mse = torch_run["mse"]
+    mse = torch_live["mse"]
     A, T = mse["inputs"]["outputs"], mse["inputs"]["targets"]
     absorbed = network.gradients(
         {"W1": np.eye(3), "b1": np.zeros((3, 1))}, A.T, T.T, output="identity",
@@ -130,32 +123,32 @@ def test_spatial_cross_entropy_and_mse_divide_by_every_element(torch_run):
     assert_close(mse["outputs"]["doutputs"].T, 2 / 3 * absorbed, "mse = 2/K absorbed", rtol=1e-12)
 
 
-def test_sgd_weight_decay_and_momentum_map_onto_the_course(torch_run):
-    wd = torch_run["sgd_weight_decay"]["inputs"]
+def test_sgd_weight_decay_and_momentum_map_onto_the_course(torch_live):
+    wd = torch_live["sgd_weight_decay"]["inputs"]
     W, dW, lr, decay = wd["W"], wd["dW"], wd["lr"], wd["weight_decay"]
     m, lambd = 40, decay * 40  # weight_decay = λ/m
     course = W - lr * (dW + lambd / m * W)
-    assert_close(torch_run["sgd_weight_decay"]["outputs"]["W_new"], course, "decay", rtol=1e-14)
-    mom = torch_run["sgd_momentum"]
+    assert_close(torch_live["sgd_weight_decay"]["outputs"]["W_new"], course, "decay", rtol=1e-14)
+    mom = torch_live["sgd_momentum"]
     lr, beta = mom["inputs"]["lr"], mom["inputs"]["momentum"]
     p = {"W1": mom["inputs"]["W"], "b1": np.zeros((2, 1))}
-    opt, state = optimizers.Momentum(beta=beta), None
+    opt = optimizers.Momentum(beta=beta)
     state = opt.init_state(p)
     for k, g in enumerate(mom["inputs"]["grads"]):
         p, state = opt.update(p, {"dW1": g, "db1": np.zeros((2, 1))}, state, lr / (1 - beta))
         assert_close(p["W1"], mom["outputs"]["W_after"][k], f"step {k + 1}", rtol=1e-13)
 
 
-def test_gradient_accumulation_over_k_pieces_is_the_whole_batch_mean(torch_run):
-    acc = torch_run["gradient_accumulation"]
+def test_gradient_accumulation_over_k_pieces_is_the_whole_batch_mean(torch_live):
+    acc = torch_live["gradient_accumulation"]
     X, y, W = acc["inputs"]["X"], acc["inputs"]["y"], acc["inputs"]["W"]
     mean_grad = 2 * (X @ W.T - y).T @ X / len(y)
     assert_close(acc["outputs"]["whole_batch"], mean_grad, "whole batch", rtol=1e-13)
     assert_close(acc["outputs"]["accumulated"], mean_grad, "accumulated", rtol=1e-13)
 
 
-def test_d2l_sum_then_divide_is_the_sum_convention_then_one_over_m(torch_run):
-    case = torch_run["sum_then_divide"]
+def test_d2l_sum_then_divide_is_the_sum_convention_then_one_over_m(torch_live):
+    case = torch_live["sum_then_divide"]
     X, y, w, b = (case["inputs"][k] for k in ("X", "y", "w", "b"))
     m = len(y)
     p = {"W1": w.T, "b1": b.reshape(1, 1)}

@@ -28,7 +28,9 @@ npbackprop._book.ClaimError: the prose says "the check passes (below 1e-7)", but
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -212,7 +214,4 @@ def load_record(path) -> dict:
     >>> load_record(path)["g"]
     array([ 0.5, -2. ])
     """
-    import json
-    from pathlib import Path
-
     return _from_record(json.loads(Path(path).read_text(encoding="utf-8")))

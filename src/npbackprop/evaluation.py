@@ -43,8 +43,13 @@ def predict(
     """
     s = Settings.checked(hidden=hidden, output=output)
     X, _, params = check_XY(X, None, params, with_targets=False)
+    return _predict(params, X, s)
+
+
+def _predict(params, X, s: Settings) -> np.ndarray:
+    """Predictions of a network whose inputs are checked."""
     AL, _ = forward_pass(X, params, hidden=s.hidden, output=s.output, lean=True)
-    return PAIRS[output].predict(AL)
+    return PAIRS[s.output].predict(AL)
 
 
 def accuracy(
@@ -73,7 +78,8 @@ def accuracy(
     """
     classifiers = tuple(name for name, pair in PAIRS.items() if pair.correct is not None)
     check_choice(output, classifiers, "output for accuracy")
+    s = Settings.checked(hidden=hidden, output=output)
     X, Y, params = check_XY(X, Y, params)
     check_labels(Y, output)
-    predicted = predict(params, X, hidden=hidden, output=output)
+    predicted = _predict(params, X, s)
     return float(np.mean(PAIRS[output].correct(predicted, Y)))
