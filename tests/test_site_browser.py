@@ -365,20 +365,35 @@ def test_exercise_solutions_are_hidden_until_opened(browser):
 # --- Screenshots for reviewers. ---
 
 
+#: The front page and chapters 1, 4 and 11 (the question, the batch derivation, optimizers).
+SCREENSHOT_PAGES = (
+    "index.html",
+    "answer/question.html",
+    "answer/batch.html",
+    "practice/optimizers.html",
+)
+
+
+@pytest.mark.parametrize("width", [390, 1280])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_screenshots(browser, scheme):
+def test_screenshots(browser, scheme, width):
+    """Full-page screenshots for reviewers, at a phone's width and a desktop's, light and dark:
+    _build/browser/screenshots/<page>-<width>-<scheme>.png. The theme follows the system's
+    colour scheme (html_context default_mode "auto"), which the test checks it did."""
     shots = OUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
-    for name in ("index.html", "answer/question.html", "answer/notation.html"):
+    for name in SCREENSHOT_PAGES:
         context, page, _ = open_page(
             browser,
             (SITE / name).as_uri(),
             color_scheme=scheme,
-            viewport={"width": 1280, "height": 900},
+            viewport={"width": width, "height": 900},
         )
         wait_for_math(page)
         time.sleep(0.2)
-        path = shots / f"{name.replace('/', '_').removesuffix('.html')}-{scheme}.png"
+        assert page.evaluate("document.documentElement.dataset.theme") == scheme, name
+        stem = name.replace("/", "_").removesuffix(".html")
+        path = shots / f"{stem}-{width}-{scheme}.png"
         page.screenshot(path=str(path), full_page=True)
         context.close()
         assert path.stat().st_size > 10_000, f"{path} looks empty"
