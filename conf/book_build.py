@@ -279,7 +279,36 @@ def serialize_cache_writes() -> None:
     JupyterCacheBase.cache_notebook_bundle = locked
 
 
+def codeautolink_untitled_sections() -> None:
+    """Let sphinx-codeautolink walk sections that have no title.
+
+    Its visitor pushes a section's title when it meets the title and pops one when it leaves any
+    section, so an untitled section (sphinx-exercise's solutions are one) pops its parent's title
+    and the last pop fails ("pop from empty list" in depart_section, 0.20.0). Here leaving a
+    section restores the stack to what it was when the section was entered.
+    """
+    try:
+        from sphinx_codeautolink.extension.block import CodeBlockAnalyser
+    except ImportError:  # the extension is not used
+        return
+    if getattr(CodeBlockAnalyser, "_untitled_sections_ok", False):
+        return
+    visit = CodeBlockAnalyser.visit_section
+
+    def visit_section(self, node):
+        self._depths = [*getattr(self, "_depths", []), len(self.title_stack)]
+        return visit(self, node)
+
+    def depart_section(self, node):
+        del self.title_stack[self._depths.pop() :]
+
+    CodeBlockAnalyser.visit_section = visit_section
+    CodeBlockAnalyser.depart_section = depart_section
+    CodeBlockAnalyser._untitled_sections_ok = True
+
+
 def setup(app):
+    codeautolink_untitled_sections()
     # Before Sphinx forks its -j processes, so that they all inherit the lock.
     serialize_cache_writes()
     report_stderr_text()

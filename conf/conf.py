@@ -29,6 +29,7 @@ extensions = [
     "sphinx_togglebutton",
     "sphinx_exercise",
     "sphinxcontrib.bibtex",
+    "sphinx_codeautolink",
     "book_build",
 ]
 exclude_patterns = ["_template.md", "**/.ipynb_checkpoints"]
@@ -94,6 +95,13 @@ napoleon_numpy_docstring = True
 napoleon_use_param = False  # types stay text ("ndarray, shape (n, m)"), not cross-references
 napoleon_use_rtype = False
 napoleon_use_ivar = True
+
+# -- Names in code cells link to the API reference (sphinx-codeautolink) --------------------------
+# A chapter's cells are one program: a name imported or assigned in one cell is known in the next.
+codeautolink_concat_default = True
+# Only our own package is documented here (the build is offline: no inventories of NumPy's docs).
+codeautolink_warn_on_missing_inventory = False
+codeautolink_warn_on_failed_resolve = False
 
 # -- Bibliography --------------------------------------------------------------------------------
 bibtex_bibfiles = ["refs.bib"]

@@ -287,3 +287,26 @@ def test_the_chapter_template_builds_once_its_names_are_filled_in(tmp_path):
     html = (out / "chapter.html").read_text()
     assert "0.5" in html  # the glued value
     assert "solution" in html.lower()
+
+
+def test_names_in_code_cells_link_to_the_api_reference():
+    """sphinx-codeautolink turns the package's names in the chapters' code cells into links to
+    their entries in the API appendix (checked on the built site)."""
+    html = (SITE / "answer" / "question.html").read_text(encoding="utf-8")
+    links = set(re.findall(r'class="sphinx-codeautolink-a" href="([^"]+)"', html))
+    assert "../appendix/api.html#npbackprop.two_layer.backward" in links, sorted(links)[:10]
+    assert "../appendix/api-training.html#npbackprop.datasets.planar" in links
+
+
+def test_an_untitled_section_next_to_code_builds(tmp_path):
+    """A solution (an untitled section) in a page with code cells: sphinx-codeautolink 0.20 by
+    itself fails there with "pop from empty list"; book_build mends its section stack."""
+    page = (
+        "# Sections\n\n## First\n\n"
+        + CELL.format("import numpy as np\nx = np.zeros(2)")
+        + "\n```{exercise}\n:label: ex-x\nWhy?\n```\n\n"
+        "```{solution} ex-x\n:class: dropdown\nBecause.\n```\n\n## Second\n\n"
+        + CELL.format("y = x + 1")
+    )
+    status, log, _ = build(tmp_path, {"sections": page})
+    assert status == 0, log
