@@ -31,6 +31,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_codeautolink",
     "book_build",
+    "notebooks",
 ]
 exclude_patterns = ["_template.md", "**/.ipynb_checkpoints"]
 nitpicky = True  # -n: every cross-reference must resolve

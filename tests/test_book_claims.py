@@ -62,3 +62,79 @@ def test_the_value_is_not_modified():
     before = value.copy()
     claim("x-a", value, lambda v: f"{v.sum():g}", holds=bool(value.sum() == 3), says="sums to 3")
     np.testing.assert_array_equal(value, before)
+
+
+# -- what a chapter's downloaded notebook uses: embedded records and the %%needs magic ----------
+
+
+def test_an_embedded_record_is_read_where_the_file_is_absent(tmp_path):
+    from npbackprop import _book
+
+    text = '{"x": {"dtype": "float32", "shape": [2], "data": [1.0, 2.0]}}'
+    _book.embed("claims-test.json", text)
+    try:
+        x = _book.load_record(tmp_path / "nowhere" / "claims-test.json")["x"]
+        assert x.dtype == np.float32
+        assert x.tolist() == [1.0, 2.0]
+        (tmp_path / "claims-test.json").write_text('{"x": 3}')  # a real file comes first
+        assert _book.load_record(tmp_path / "claims-test.json") == {"x": 3}
+    finally:
+        del _book._EMBEDDED["claims-test.json"]
+    with pytest.raises(FileNotFoundError, match="run the notebook from the top"):
+        _book.load_record(tmp_path / "nowhere" / "claims-test.json")
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [(("a/b.json", "{}"), "file name"), (("", "{}"), "file name"), (("r.json", b"{}"), "str")],
+)
+def test_embed_refuses_paths_and_bytes(args, match):
+    from npbackprop._book import embed
+
+    with pytest.raises(TypeError, match=match):
+        embed(*args)
+
+
+class FakeShell:
+    """What %%needs uses of IPython's shell: run_cell, and a result that re-raises."""
+
+    def __init__(self):
+        self.ran = []
+
+    def run_cell(self, cell):
+        self.ran.append(cell)
+        error = ZeroDivisionError("in the cell") if "1 / 0" in cell else None
+
+        class Result:
+            def raise_error(self):
+                if error is not None:
+                    raise error
+
+        return Result()
+
+
+def test_the_needs_magic_runs_the_cell_only_where_the_packages_import(monkeypatch, capsys):
+    import IPython
+
+    from npbackprop._book import load_ipython_extension, needs
+
+    shell = FakeShell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    needs("numpy", "x = 1")
+    assert shell.ran == ["x = 1"]
+    needs("numpy no_such_package_xyz", "y = 2")
+    assert shell.ran == ["x = 1"]
+    assert "pip install no-such-package-xyz" in capsys.readouterr().out
+    with pytest.raises(ZeroDivisionError):  # the cell's error is the magic's: the cell fails
+        needs("numpy", "1 / 0")
+    with pytest.raises(ValueError, match="%%needs autograd"):
+        needs("  ", "x = 1")
+
+    registered = {}
+
+    class Registry:
+        def register_magic_function(self, fn, magic_kind, magic_name):
+            registered[magic_name] = (fn, magic_kind)
+
+    load_ipython_extension(Registry())
+    assert registered == {"needs": (needs, "cell")}

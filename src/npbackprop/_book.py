@@ -35,7 +35,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ClaimError", "check", "claim", "load_record", "to_record"]
+__all__ = ["ClaimError", "check", "claim", "embed", "load_record", "needs", "to_record"]
+
+# The book's data files, by name, as a downloaded notebook carries them (see :func:`embed`).
+_EMBEDDED: dict[str, str] = {}
 
 
 class ClaimError(AssertionError):
@@ -203,8 +206,34 @@ def _from_record(value: Any) -> Any:
     return value
 
 
+def embed(name: str, text: str) -> None:
+    """Make the data file ``name`` readable by :func:`load_record` where the file is absent.
+
+    A chapter's downloadable notebook starts with one such call per file that the chapter reads,
+    so that it runs outside the book's source tree.
+
+    Examples
+    --------
+    >>> embed("demo-record.json", '{"g": {"dtype": "float64", "shape": [1], "data": [2.0]}}')
+    >>> load_record("../anywhere/demo-record.json")["g"]
+    array([2.])
+    """
+    if not isinstance(name, str) or not name or "/" in name:
+        raise TypeError(f"name must be a file name such as 'record.json', got {name!r}")
+    if not isinstance(text, str):
+        raise TypeError(f"text must be the file's contents as a str, got {type(text).__name__}")
+    _EMBEDDED[name] = text
+
+
 def load_record(path) -> dict:
     """A JSON record written with :func:`to_record`, its arrays as NumPy arrays again.
+
+    ``path`` is read if it exists; otherwise a file of that name given to :func:`embed` is used.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is neither such a file nor an embedded one of its name.
 
     Examples
     --------
@@ -214,4 +243,52 @@ def load_record(path) -> dict:
     >>> load_record(path)["g"]
     array([ 0.5, -2. ])
     """
-    return _from_record(json.loads(Path(path).read_text(encoding="utf-8")))
+    file = Path(path)
+    if file.is_file():
+        text = file.read_text(encoding="utf-8")
+    elif file.name in _EMBEDDED:
+        text = _EMBEDDED[file.name]
+    else:
+        raise FileNotFoundError(
+            f"no record {str(path)!r} here (a chapter's downloaded notebook embeds the records "
+            f"it reads in its first cell: run the notebook from the top)"
+        )
+    return _from_record(json.loads(text))
+
+
+def needs(line: str, cell: str) -> None:
+    """The ``%%needs`` cell magic: run the cell if the packages on the first line import.
+
+    ``%%needs autograd`` on a cell that compares with autograd runs the cell where autograd is
+    installed and otherwise prints what to install and skips it. The downloadable notebooks start
+    such cells with it; ``%load_ext npbackprop._book`` registers it.
+
+    Examples
+    --------
+    >>> needs("numpy", "x = 1")  # outside IPython the cell is only checked, not run
+    >>> needs("no_such_package_xyz", "x = 1")
+    Skipped: this cell needs no_such_package_xyz (pip install no-such-package-xyz).
+    """
+    import importlib.util
+
+    packages = line.split()
+    if not packages:
+        raise ValueError("%%needs takes the packages the cell needs, e.g. %%needs autograd")
+    missing = [p for p in packages if importlib.util.find_spec(p) is None]
+    if missing:
+        names = " ".join(m.replace("_", "-") for m in missing)
+        print(f"Skipped: this cell needs {', '.join(missing)} (pip install {names}).")
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        result = shell.run_cell(cell)
+        result.raise_error()
+
+
+def load_ipython_extension(shell) -> None:
+    """``%load_ext npbackprop._book`` registers the ``%%needs`` cell magic."""
+    shell.register_magic_function(needs, magic_kind="cell", magic_name="needs")

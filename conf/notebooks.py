@@ -1,0 +1,485 @@
+"""Every chapter as a Jupyter notebook that a reader can download and run outside the book.
+
+A chapter is a MyST Markdown page with code cells. Its notebook holds the same cells in the same
+order, and Markdown cells rendered from the page's *resolved* doctree, so that what MyST and
+Sphinx computed is already in the text: glued values, equation numbers ("(4.7)"), figure and
+exercise numbers, the text of cross-references and citations. What plain Markdown cannot say
+fails the build (:class:`NotebookError` names the page, the construct and its line), so a new
+directive in a chapter either gets a rendering here or is noticed.
+
+The cells a page hides stay in the notebook, collapsed (Jupyter's ``source_hidden``): they are the
+book's checks (``claim``/``check`` still assert outside the book and skip only the gluing) and the
+code of the figures. Three things make the notebook run where the book's files are absent:
+
+- the data files a chapter reads with ``load_record("...")`` are embedded in the notebook's
+  first (collapsed) cell with ``npbackprop._book.embed``; a cell that reads a file any other way
+  fails the build;
+- a cell that needs a package beyond npbackprop, NumPy and Matplotlib (``OPTIONAL``: autograd,
+  ml_dtypes), directly or through a name that such a cell defined, starts with the cell magic
+  ``%%needs <package>``, which runs it when the package is installed and says what to install
+  otherwise;
+- nothing in it imports MyST-NB or Sphinx.
+
+The notebook of ``answer/batch.md`` is written to ``_sources/answer/batch.ipynb`` in the HTML
+output, and the theme's download menu links to it. ``tests/test_notebooks.py`` executes every
+one in a kernel that cannot import MyST-NB, Sphinx or the optional packages.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import symtable
+from pathlib import Path
+
+import nbformat
+from docutils import nodes
+from sphinx import addnodes
+
+CHAPTER_FOLDERS = ("answer/", "training/", "practice/")
+# Packages a chapter may use that the notebook does not require: module -> what to install.
+OPTIONAL = {"autograd": "autograd", "ml_dtypes": "ml_dtypes"}
+LOAD_RECORD = re.compile(r"""\bload_record\(\s*["']([^"']+)["']\s*\)""")
+OTHER_FILE_READ = re.compile(r"\bopen\(|\bPath\(|\.read_text\(|\bnp\.load(txt)?\(|\bjson\.load\(")
+MUTATORS = {"append", "extend", "insert", "setdefault", "update", "pop", "add", "clear", "remove",
+            "discard", "sort", "fill", "resize"}
+HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+
+
+class NotebookError(Exception):
+    """A chapter holds something its notebook cannot carry."""
+
+
+def is_chapter(env, docname: str) -> bool:
+    if not docname.startswith(CHAPTER_FOLDERS):
+        return False
+    return "```{code-cell}" in Path(env.doc2path(docname)).read_text(encoding="utf-8")
+
+
+# -- Markdown from the resolved doctree ----------------------------------------------------------
+
+_ESCAPE = re.compile(r"([\\`*_$<>\[\]|])")
+
+
+def _text(text: str) -> str:
+    return _ESCAPE.sub(r"\\\1", text.replace("\n", " "))
+
+
+def _indent(text: str, prefix: str, first: str | None = None) -> str:
+    lines = text.split("\n")
+    head = (first if first is not None else prefix) + lines[0]
+    blank = prefix.rstrip()  # a quote's blank line keeps its ">", a list item's stays empty
+    return "\n".join([head, *[(prefix + line) if line else blank for line in lines[1:]]])
+
+
+def _fence(code: str, lang: str = "") -> str:
+    ticks = "```"
+    while ticks in code:
+        ticks += "`"
+    return f"{ticks}{lang}\n{code.rstrip()}\n{ticks}"
+
+
+class MarkdownWriter:
+    """Plain Markdown (as Jupyter renders it, math in ``$``) for one page's doctree nodes."""
+
+    def __init__(self, env, docname: str):
+        self.env = env
+        self.docname = docname
+        self.numbers = env.toc_fignumbers.get(docname, {})
+
+    def fail(self, node, what: str):
+        line = node.line or (node.parent.line if node.parent is not None else None)
+        raise NotebookError(
+            f"{self.docname}:{line or '?'}: the notebook download cannot carry {what} "
+            f"({type(node).__name__}); render it in conf/notebooks.py or leave it out of the "
+            f"chapter"
+        )
+
+    def number(self, kind: str, node) -> str | None:
+        for id_ in node.get("ids", []):
+            if id_ in self.numbers.get(kind, {}):
+                return ".".join(map(str, self.numbers[kind][id_]))
+        return None
+
+    # inline
+    def inline(self, node) -> str:
+        if isinstance(node, nodes.Text):
+            return _text(node.astext())
+        if isinstance(node, nodes.math):
+            return f"${node.astext().strip()}$"
+        if isinstance(node, nodes.literal):
+            code = node.astext().replace("\n", " ")
+            return f"`` {code} ``" if "`" in code else f"`{code}`"
+        if isinstance(node, nodes.emphasis):
+            return f"*{self.inlines(node)}*"
+        if isinstance(node, nodes.strong):
+            return f"**{self.inlines(node)}**"
+        if isinstance(node, nodes.reference):
+            text = self.inlines(node)
+            uri = node.get("refuri", "")
+            if uri.startswith(("http://", "https://")):
+                return f"[{text}]({uri})"
+            return text  # a page of the book: its words say where ("chapter 4", "(4.7)")
+        if isinstance(node, nodes.superscript):
+            return f"<sup>{self.inlines(node)}</sup>"
+        if isinstance(node, nodes.subscript):
+            return f"<sub>{self.inlines(node)}</sub>"
+        if isinstance(node, nodes.target | addnodes.index):
+            return ""
+        if isinstance(node, nodes.inline | nodes.abbreviation | nodes.title_reference):
+            return self.inlines(node)
+        if isinstance(node, addnodes.pending_xref):
+            self.fail(node, "an unresolved cross-reference")
+        self.fail(node, "this inline construct")
+
+    def inlines(self, node) -> str:
+        return "".join(self.inline(child) for child in node.children)
+
+    # blocks
+    def blocks(self, children) -> str:
+        return "\n\n".join(text for text in (self.block(c) for c in children) if text)
+
+    def block(self, node) -> str:
+        if isinstance(node, nodes.paragraph):
+            return self.inlines(node)
+        if isinstance(node, nodes.target | nodes.comment | addnodes.index):
+            return ""
+        if isinstance(node, nodes.bullet_list):
+            return "\n".join(_indent(self.blocks(i.children), "  ", "- ") for i in node.children)
+        if isinstance(node, nodes.enumerated_list):
+            start = node.get("start", 1)
+            return "\n".join(
+                _indent(self.blocks(item.children), "   ", f"{start + k}. ")
+                for k, item in enumerate(node.children)
+            )
+        if isinstance(node, nodes.math_block):
+            latex = node.astext().strip()
+            number = self.number("displaymath", node) or node.get("number")
+            tag = f"\n\\tag{{{number}}}" if number else ""
+            return f"$$\n{latex}{tag}\n$$"
+        if isinstance(node, nodes.literal_block):
+            return _fence(node.astext(), node.get("language", ""))
+        if isinstance(node, nodes.block_quote):
+            return _indent(self.blocks(node.children), "> ")
+        if isinstance(node, nodes.admonition):
+            return self.admonition(node)
+        if isinstance(node, nodes.table):
+            return self.table(node)
+        if isinstance(node, nodes.transition):
+            return "---"
+        if isinstance(node, nodes.rubric):
+            return f"**{self.inlines(node)}**"
+        if isinstance(node, nodes.definition_list):
+            return "\n".join(
+                _indent(
+                    self.blocks(item.children[-1].children),
+                    "  ",
+                    f"- **{self.inlines(item.children[0])}**: ",
+                )
+                for item in node.children
+            )
+        if isinstance(node, nodes.section):  # in a solution (sphinx-exercise's are untitled)
+            return self.blocks(node.children)
+        if isinstance(node, nodes.title):
+            return f"**{self.inlines(node)}**"
+        if isinstance(node, nodes.compound) or (
+            isinstance(node, nodes.container) and "nb_element" not in node
+        ):
+            return self.blocks(node.children)
+        if type(node).__name__ == "exercise_enumerable_node":
+            return self.exercise(node)
+        if type(node).__name__ == "solution_node":
+            return self.solution(node)
+        if isinstance(node, nodes.container):
+            self.fail(node, "a code cell inside another construct")
+        self.fail(node, "this block construct")
+
+    def admonition(self, node) -> str:
+        title, body = node.children[0], node.children[1:]
+        if not isinstance(title, nodes.title):
+            title, body = None, node.children
+        text = self.blocks(body)
+        if title is not None:
+            text = f"**{self.inlines(title)}**\n\n{text}"
+        return _indent(text, "> ")
+
+    def exercise(self, node) -> str:
+        title, body = node.children[0], node.children[1:]
+        number = self.number("exercise", node)
+        name = self.env.config.numfig_format.get("exercise", "Exercise %s") % (number or "")
+        heading = f"**{name.strip()}{self.inlines(title)}.**"
+        return _indent(f"{heading} {self.blocks(body)}", "> ")
+
+    def solution_title(self, node) -> str:
+        title = node.children[0]
+        return self.inlines(title) if isinstance(title, nodes.title) else "Solution"
+
+    def solution(self, node) -> str:
+        body = self.blocks(node.children[1:])
+        summary = self.solution_title(node)
+        return f"<details><summary>{summary}</summary>\n\n{body}\n\n</details>"
+
+    def table(self, node) -> str:
+        tgroup = next(c for c in node.children if isinstance(c, nodes.tgroup))
+        rows = []
+        for part in tgroup.children:
+            if isinstance(part, nodes.thead | nodes.tbody):
+                for row in part.children:
+                    cells = [self.blocks(e.children).replace("\n\n", "<br>") for e in row]
+                    rows.append("| " + " | ".join(c.replace("\n", " ") for c in cells) + " |")
+        if not rows:
+            self.fail(node, "an empty table")
+        n = rows[0].count(" | ") + 1
+        caption = [c for c in node.children if isinstance(c, nodes.title)]
+        lines = [rows[0], "|" + "---|" * n, *rows[1:]]
+        if caption:
+            lines.insert(0, f"**{self.inlines(caption[0])}**\n")
+        return "\n".join(lines)
+
+    def caption_of(self, figure) -> str:
+        caption = next((c for c in figure.children if isinstance(c, nodes.caption)), None)
+        if caption is None:
+            return ""
+        number = self.number("figure", figure)
+        label = f"**Figure {number}.** " if number else ""
+        return label + self.inlines(caption)
+
+
+# -- The notebook ----------------------------------------------------------------------------------
+
+
+def has_cells(node) -> bool:
+    return any(
+        isinstance(n, nodes.container) and n.get("nb_element") == "cell_code"
+        for n in node.findall(nodes.container)
+    )
+
+
+def _cell_dependencies(cells) -> list[set[str]]:
+    """For each code cell, the optional modules it needs: those it imports, and those of the cells
+    that defined a module-level name it reads (a name the cell binds before reading it does not
+    count; names local to functions and comprehensions do not leak)."""
+    needs_of_name: dict[str, set[str]] = {}
+    result = []
+    for cell in cells:
+        source = "\n".join(
+            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
+        )
+        needs: set[str] = set()
+        bound: set[str] = set()
+        assigned: set[str] = set()
+        for statement in ast.parse(source).body:
+            for n in ast.walk(statement):
+                if isinstance(n, ast.Import | ast.ImportFrom):
+                    modules = [a.name for a in n.names] if isinstance(n, ast.Import) else [n.module]
+                    needs |= {m.split(".")[0] for m in modules if m and m.split(".")[0] in OPTIONAL}
+            reads, binds = _module_names(statement)
+            for name in reads - bound:
+                needs |= needs_of_name.get(name, set())
+            bound |= binds
+            assigned |= binds
+        for name in assigned:
+            if needs:
+                needs_of_name[name] = set(needs)
+            else:
+                needs_of_name.pop(name, None)
+        result.append(needs)
+    return result
+
+
+def _module_names(statement) -> tuple[set[str], set[str]]:
+    """The module-level names one statement reads (also from inside the functions, lambdas and
+    comprehensions it defines) and those it binds."""
+    table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+    reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+    binds = {
+        s.get_name()
+        for s in table.get_symbols()
+        if s.is_assigned() or s.is_imported() or s.is_namespace()
+    }
+    # a container changed in place counts as bound: d[k] = v, d.x = v, d.setdefault(...), ...
+    for n in ast.walk(statement):
+        target = None
+        if isinstance(n, ast.Subscript | ast.Attribute) and isinstance(n.ctx, ast.Store):
+            target = n.value
+        elif (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and n.func.attr in MUTATORS
+        ):
+            target = n.func.value
+        while isinstance(target, ast.Subscript | ast.Attribute):
+            target = target.value
+        if isinstance(target, ast.Name):
+            binds.add(target.id)
+    stack = list(table.get_children())
+    while stack:
+        child = stack.pop()
+        stack.extend(child.get_children())
+        reads |= {
+            s.get_name() for s in child.get_symbols() if s.is_referenced() and s.is_global()
+        }
+    return reads, binds
+
+
+def code_cell(source: str, tags: list[str], needs: set[str]):
+    if needs:
+        source = f"%%needs {' '.join(sorted(needs))}\n{source}"
+    metadata = {"tags": tags} if tags else {}
+    if HIDDEN_TAGS & set(tags):
+        metadata["jupyter"] = {"source_hidden": True}
+    return nbformat.v4.new_code_cell(source, metadata=metadata)
+
+
+def intro_cell(app, title: str) -> str:
+    return (
+        f"*{title}*, a chapter of the book *{app.config.project}*, as a notebook.\n\n"
+        "It runs with `npbackprop`, NumPy and Matplotlib installed (the book's front page says "
+        "how to install them); run the cells in order. The cells whose code is collapsed are "
+        "the book's own: its figures, and checks that assert every number the text states, so "
+        "that a cell fails if a statement stops being true. A cell that starts with "
+        "`%%needs autograd` (or another package) runs only where that package is installed and "
+        "otherwise says what to install. Links to other chapters are in the online book; "
+        "the numbers of equations, figures and exercises are the book's."
+    )
+
+
+def setup_cell(data: dict[str, str]) -> str:
+    lines = [
+        "# The book's helpers: the %%needs cell magic, and the data files this chapter reads.",
+        "%load_ext npbackprop._book",
+    ]
+    if data:
+        lines.append("from npbackprop._book import embed")
+        lines += [f"embed({name!r}, {text!r})" for name, text in data.items()]
+    return "\n".join(lines)
+
+
+def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
+    from myst_nb.core.read import read_myst_markdown_notebook
+
+    path = Path(app.env.doc2path(docname))
+    source = read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=str(path))
+    code = {i: c for i, c in enumerate(source.cells) if c.cell_type == "code"}
+    order = sorted(code)
+    needs = dict(zip(order, _cell_dependencies([code[i] for i in order]), strict=True))
+
+    data: dict[str, str] = {}
+    for i in order:
+        for name in LOAD_RECORD.findall(code[i].source):
+            file = (path.parent / name).resolve()
+            if not file.is_file():
+                raise NotebookError(f"{docname}: cell {i + 1} reads {name}, which does not exist")
+            data[Path(name).name] = file.read_text(encoding="utf-8")
+        if OTHER_FILE_READ.search(LOAD_RECORD.sub("", code[i].source)):
+            raise NotebookError(
+                f"{docname}: cell {i + 1} reads a file other than with load_record(\"...\"); "
+                "the downloaded notebook could not find it (load_record's files are embedded)"
+            )
+
+    writer = MarkdownWriter(app.env, docname)
+    cells: list = []
+    markdown: list[str] = []
+    done: set[int] = set()
+
+    def flush():
+        text = "\n\n".join(m for m in markdown if m)
+        if text:
+            cells.append(nbformat.v4.new_markdown_cell(text))
+        markdown.clear()
+
+    def emit_code_up_to(index: int):
+        for i in order:
+            if i <= index and i not in done:
+                done.add(i)
+                cells.append(code_cell(code[i].source, code[i].metadata.get("tags", []), needs[i]))
+
+    def walk(node, depth: int):
+        for child in node.children:
+            if isinstance(child, nodes.section):
+                title = child.children[0] if child.children else None
+                if not isinstance(title, nodes.title):  # untitled (a solution's content)
+                    walk(child, depth)
+                    continue
+                markdown.append("#" * min(depth + 1, 6) + " " + writer.inlines(title))
+                walk(child, depth + 1)
+            elif isinstance(child, nodes.title):
+                continue
+            elif type(child).__name__ == "solution_node" and has_cells(child):
+                # a solution with code cells (solution-start ... solution-end): a heading, then
+                # its text and cells in order
+                markdown.append(f"**{writer.solution_title(child)}**")
+                walk(child, depth)
+            elif isinstance(child, nodes.container) and child.get("nb_element") == "cell_code":
+                flush()
+                emit_code_up_to(child["cell_index"])
+                captions = [writer.caption_of(f) for f in child.findall(nodes.figure)]
+                markdown.extend(c for c in captions if c)
+            else:
+                markdown.append(writer.block(child))
+
+    title = next(iter(doctree.findall(nodes.title))).astext()
+    walk(doctree, 0)
+    flush()
+    emit_code_up_to(max(order, default=-1))
+    intro = nbformat.v4.new_markdown_cell(intro_cell(app, title))
+    setup = code_cell(setup_cell(data), ["remove-cell"], set())
+    # the title first, then what the notebook is, then the helpers
+    first = cells.pop(0) if cells and cells[0].cell_type == "markdown" else None
+    heading, _, rest = (first.source.partition("\n\n") if first else ("", "", ""))
+    head = [nbformat.v4.new_markdown_cell(heading)] if heading else []
+    tail = [nbformat.v4.new_markdown_cell(rest)] if rest else []
+    notebook = nbformat.v4.new_notebook(
+        cells=[*head, intro, setup, *tail, *cells],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+            "npbackprop": {"chapter": docname},
+        },
+    )
+    nbformat.validate(notebook)
+    return notebook
+
+
+def notebook_path(docname: str) -> str:
+    """Where a chapter's notebook is, relative to the HTML output folder."""
+    return f"_sources/{docname}.ipynb"
+
+
+def write_notebook(app, doctree, docname):
+    if app.builder.format != "html" or not is_chapter(app.env, docname):
+        return
+    notebook = chapter_notebook(app, docname, doctree)
+    out = Path(app.outdir) / notebook_path(docname)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def link_notebook(app, pagename, templatename, context, doctree):
+    """The theme's download menu lists a page's ``ipynb_source`` first."""
+    if doctree is not None and is_chapter(app.env, pagename):
+        context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def rewrite_stale_notebooks(app, env, added, changed, removed) -> list[str]:
+    """Sphinx writes only the pages whose source changed; a chapter whose notebook is missing or
+    older than this module is read and written again too (its cells come from the cache)."""
+    if app.builder.format != "html":
+        return []
+    made = Path(__file__).stat().st_mtime
+    stale = []
+    for docname in env.found_docs - set(added) - set(changed) - set(removed):
+        if is_chapter(env, docname):
+            out = Path(app.outdir) / notebook_path(docname)
+            if not out.exists() or out.stat().st_mtime < made:
+                stale.append(docname)
+    return stale
+
+
+def setup(app):
+    app.connect("env-get-outdated", rewrite_stale_notebooks)
+    app.connect("doctree-resolved", write_notebook)
+    # before sphinx-book-theme's header buttons (priority 501) read the context
+    app.connect("html-page-context", link_notebook, priority=400)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
