@@ -36,6 +36,9 @@ from pathlib import Path
 import nbformat
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
 
 CHAPTER_FOLDERS = ("answer/", "training/", "practice/")
 # Packages a chapter may use that the notebook does not require: module -> what to install.
@@ -450,7 +453,11 @@ def notebook_path(docname: str) -> str:
 def write_notebook(app, doctree, docname):
     if app.builder.format != "html" or not is_chapter(app.env, docname):
         return
-    notebook = chapter_notebook(app, docname, doctree)
+    try:
+        notebook = chapter_notebook(app, docname, doctree)
+    except NotebookError as error:  # a warning, so that -W fails the build after every page
+        LOGGER.warning("%s", error, location=docname, type="notebooks")
+        return
     out = Path(app.outdir) / notebook_path(docname)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -477,7 +484,19 @@ def rewrite_stale_notebooks(app, env, added, changed, removed) -> list[str]:
     return stale
 
 
+# The theme's menu entry is a plain link, which a browser opens as JSON text: ask it to save the
+# file instead (the download attribute).
+SAVE_NOTEBOOK_JS = """
+document.addEventListener("DOMContentLoaded", () => {
+  for (const a of document.querySelectorAll('a[href$=".ipynb"]')) {
+    a.setAttribute("download", a.getAttribute("href").split("/").pop());
+  }
+});
+"""
+
+
 def setup(app):
+    app.add_js_file(None, body=SAVE_NOTEBOOK_JS)
     app.connect("env-get-outdated", rewrite_stale_notebooks)
     app.connect("doctree-resolved", write_notebook)
     # before sphinx-book-theme's header buttons (priority 501) read the context

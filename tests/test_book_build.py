@@ -310,3 +310,56 @@ def test_an_untitled_section_next_to_code_builds(tmp_path):
     )
     status, log, _ = build(tmp_path, {"sections": page})
     assert status == 0, log
+
+
+def build_chapter(tmp_path, body: str):
+    """A one-chapter book whose chapter is answer/scratch.md; return (status, log, html dir)."""
+    src = tmp_path / "src"
+    (src / "answer").mkdir(parents=True)
+    (src / "index.md").write_text("# Scratch\n\n```{toctree}\nanswer/scratch\n```\n")
+    (src / "answer" / "scratch.md").write_text(HEADER + body)
+    status, log = sphinx(tmp_path)
+    return status, log, tmp_path / "html"
+
+
+def test_a_chapter_becomes_a_notebook_with_its_numbers_resolved(tmp_path):
+    body = (
+        "# Scratch\n\n```{math}\n:label: eq-s\nx = 1\n```\n\nSee {eq}`eq-s`; the value is "
+        "{glue:text}`s-v`.\n\n"
+        + CELL.format("from npbackprop._book import claim\nclaim('s-v', 6 * 7)")
+    )
+    status, log, out = build_chapter(tmp_path, body)
+    assert status == 0, log
+    import json
+
+    nb = json.loads((out / "_sources" / "answer" / "scratch.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert "See (1); the value is 42." in text, text
+    assert "\\tag{1}" in text
+    assert "claim('s-v', 6 * 7)" in "".join(nb["cells"][-1]["source"])
+    assert "_sources/answer/scratch.ipynb" in (out / "answer" / "scratch.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ("# Scratch\n\nA footnote[^n].\n\n[^n]: its text\n\n" + CELL.format("x = 1"), "footnote"),
+        (
+            "# Scratch\n\n" + CELL.format("text = open('data.csv').read() if False else ''"),
+            "reads a file other than with load_record",
+        ),
+        (
+            "# Scratch\n\n"
+            + CELL.format(
+                "from npbackprop._book import load_record\n"
+                "r = load_record('missing.json') if False else {}"
+            ),
+            "reads missing.json, which does not exist",
+        ),
+    ],
+    ids=["an unknown construct", "a file read with open()", "a record that is not there"],
+)
+def test_what_a_notebook_cannot_carry_fails_the_build_naming_the_page(tmp_path, body, says):
+    status, log, _ = build_chapter(tmp_path, body)
+    assert status != 0
+    assert re.search(rf"answer/scratch[^\n]*{re.escape(says)}", log), log[-3000:]

@@ -138,3 +138,82 @@ def test_the_needs_magic_runs_the_cell_only_where_the_packages_import(monkeypatc
 
     load_ipython_extension(Registry())
     assert registered == {"needs": (needs, "cell")}
+
+
+# -- check_figure: the book's figures read on a phone -----------------------------------------
+
+
+@pytest.fixture
+def plt():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    yield pyplot
+    pyplot.close("all")
+
+
+def test_a_figure_that_reads_on_a_phone_passes_even_after_it_was_closed(plt):
+    from npbackprop._book import check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot([0, 1], [0, 1], label="y = x")
+    ax.scatter([0.1, 0.9], [0.1, 0.9], label="points")
+    ax.set_xlim(0, 1)  # the tick labels Matplotlib keeps beyond the limits are not counted
+    ax.legend(loc="upper left")
+    plt.close(fig)  # as plt.show() does in Jupyter
+    check_figure(fig)
+
+
+def test_small_text_is_named_with_its_size_on_the_phone(plt):
+    from npbackprop._book import ClaimError, check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.set_title("tiny title", fontsize=5)
+    with pytest.raises(ClaimError, match=r"'tiny title' are \d\.\d px"):
+        check_figure(fig)
+    check_figure(fig, smallest=4)  # the threshold is the caller's
+
+
+@pytest.mark.parametrize("where", ["axes", "figure"])
+def test_a_legend_over_the_data_fails(plt, where):
+    from npbackprop._book import ClaimError, check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot([0, 1], [0.95, 0.95], label="high line")  # runs under an upper legend
+    ax.set_ylim(0, 1)
+    if where == "axes":
+        ax.legend(loc="upper center")
+    else:
+        fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.9))
+    with pytest.raises(ClaimError, match="the legend covers 'high line'"):
+        check_figure(fig)
+
+
+def test_a_legend_over_scattered_points_fails(plt):
+    from npbackprop._book import ClaimError, check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.scatter([0.5, 0.5, 0.5], [0.0, 0.5, 1.0], label="dots")
+    ax.legend(loc="center")
+    with pytest.raises(ClaimError, match="the legend covers 'dots'"):
+        check_figure(fig)
+
+
+def test_a_transparent_background_fails(plt):
+    from npbackprop._book import ClaimError, check_figure
+
+    fig, _ = plt.subplots(figsize=(4.5, 3))
+    fig.patch.set_alpha(0)
+    with pytest.raises(ClaimError, match="the background is transparent"):
+        check_figure(fig)
+
+
+def test_figure_style_sets_the_books_defaults(plt):
+    import matplotlib
+
+    from npbackprop._book import FIGURE_STYLE, figure_style
+
+    with matplotlib.rc_context():
+        figure_style()
+        assert all(matplotlib.rcParams[k] == v for k, v in FIGURE_STYLE.items())

@@ -143,3 +143,84 @@ def test_visible_code_lines_fit_the_page(path):
         f"docs/{name(path)}: visible code lines over 80 columns, which a phone cuts; wrap them "
         f"or move plumbing into a hidden cell: {long}"
     )
+
+
+# What a learner would not write: the book's gluing and checking, Markdown tables, asserts.
+PLUMBING = re.compile(
+    r"(?<![\w.])(glue|claim|check|Markdown|load_record)\(|\bmyst_nb\b|npbackprop\._book"
+    r"|\bIPython\b|^\s*assert\b",
+    re.MULTILINE,
+)
+
+
+def plumbing_in_visible_cells(text: str) -> list[str]:
+    found = []
+    for match in CODE_CELL.finditer(text):
+        lines = match.group(1).splitlines()
+        options = " ".join(line for line in lines if line.startswith(":"))
+        if "remove-cell" in options or "remove-input" in options:
+            continue
+        first = text.count("\n", 0, match.start()) + 2
+        found += [
+            f"line {first + i}: {line.strip()}"
+            for i, line in enumerate(lines)
+            if not line.startswith(":") and PLUMBING.search(line)
+        ]
+    return found
+
+
+@pytest.mark.parametrize("path", chapters(), ids=name)
+def test_visible_code_holds_only_what_a_learner_would_write(path):
+    """Cells a reader can see (hide-input ones included, they open) and copy hold no gluing,
+    no claims or checks, no Markdown tables and no asserts: those go in remove-cell or
+    remove-input cells, so copied code runs anywhere."""
+    found = plumbing_in_visible_cells(path.read_text(encoding="utf-8"))
+    assert not found, f"docs/{name(path)}: book plumbing in a visible cell: {found}"
+
+
+def test_the_plumbing_check_sees_plumbing():
+    page = (
+        "```{code-cell} python\nx = 1\nclaim('q-x', x)\n```\n\n"
+        "```{code-cell} python\n:tags: [hide-input]\nfrom myst_nb import glue\n```\n\n"
+        "```{code-cell} python\n:tags: [remove-cell]\ncheck(x == 1, 'one')\n```\n\n"
+        "```{code-cell} python\nr = gradcheck.check_network(p, X, Y)\nassert r.passed\n```\n"
+    )
+    assert plumbing_in_visible_cells(page) == [
+        "line 3: claim('q-x', x)",
+        "line 8: from myst_nb import glue",
+        "line 18: assert r.passed",
+    ]
+
+
+def figure_cells(text: str) -> list[tuple[int, str, str]]:
+    """(line, options, code) of each code cell that draws a figure, and the code that follows it
+    up to the next figure (where its check_figure call is)."""
+    cells = list(CODE_CELL.finditer(text))
+    found = []
+    for k, match in enumerate(cells):
+        body = match.group(1)
+        if "plt.subplots(" not in body:
+            continue
+        options = "\n".join(line for line in body.splitlines() if line.startswith(":"))
+        rest = [body]
+        for later in cells[k + 1 :]:
+            if "plt.subplots(" in later.group(1):
+                break
+            rest.append(later.group(1))
+        found.append((text.count("\n", 0, match.start()) + 1, options, "\n".join(rest)))
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in chapters() if "plt.subplots(" in p.read_text()], ids=name
+)
+def test_every_figure_is_checked_for_a_phone_and_described(path):
+    """Each figure is followed by npbackprop._book.check_figure (its text reads at 390 px, no
+    legend covers data, the background is opaque) and carries alt text for screen readers."""
+    text = path.read_text(encoding="utf-8")
+    assert "figure_style()" in text, f"docs/{name(path)}: call figure_style() in its first cells"
+    for line, options, code in figure_cells(text):
+        assert "check_figure(" in code, f"docs/{name(path)}:{line}: a figure without check_figure"
+        assert re.search(r"^:\s+alt: .{20,}", options, re.MULTILINE), (
+            f"docs/{name(path)}:{line}: a figure without alt text (:mystnb: image: alt:)"
+        )

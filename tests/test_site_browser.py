@@ -362,6 +362,21 @@ def test_exercise_solutions_are_hidden_until_opened(browser):
     context.close()
 
 
+def test_the_download_menu_saves_the_chapter_as_a_notebook(browser):
+    """The theme's download menu lists the chapter's .ipynb first, as a link the browser saves
+    (the download attribute) rather than opens as JSON text."""
+    context, page, _ = open_page(
+        browser, (SITE / "answer" / "batch.html").as_uri(), viewport={"width": 390, "height": 800}
+    )
+    page.click("button[aria-label='Download this page']")
+    link = page.locator(".dropdown-download-buttons a").first
+    link.wait_for(state="visible")
+    assert link.inner_text().strip() == ".ipynb"
+    assert link.get_attribute("href") == "../_sources/answer/batch.ipynb"
+    assert link.get_attribute("download") == "batch.ipynb"
+    context.close()
+
+
 # --- Screenshots for reviewers. ---
 
 

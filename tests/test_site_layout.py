@@ -17,6 +17,7 @@ set-up with ``test_site_browser.py`` (same skips: Chromium and a built site are 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -116,9 +117,12 @@ MEASURE = """() => {
     }
     const card = document.querySelector('#sec-answer-card .pst-scrollable-table-container, '
                                         + '#sec-answer-card .table-wrapper');
+    const images = [...article.querySelectorAll('img')].map(i => ({
+        src: i.getAttribute('src'), alt: i.getAttribute('alt') || '',
+        natural: i.naturalWidth, shown: i.getBoundingClientRect().width}));
     return {page: document.documentElement.scrollWidth, viewport: window.innerWidth,
             scrolls: scrolls, cut: [...new Set(cut)], spill: [...new Set(spill)], fits: fits,
-            card: card ? card.scrollWidth <= card.clientWidth + 1 : null};
+            card: card ? card.scrollWidth <= card.clientWidth + 1 : null, images: images};
 }"""
 
 
@@ -196,6 +200,33 @@ def test_the_answer_card_table_fits(layouts, width):
     card = layouts["index.html", width]["card"]
     assert card is not None, "index.html: no table under 'The answer' (#sec-answer-card)"
     assert card, f"index.html at {width} px: the conventions table scrolls sideways"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_figure_has_a_text_alternative(layouts, name):
+    """A screen reader reads a figure's alt text; Sphinx's fallback is the image's file name."""
+    bad = [
+        f"{img['src']}: alt {img['alt']!r}"
+        for img in layouts[name, 390]["images"]
+        if "_images/" in img["src"]  # the figures (not the theme's icons)
+        and (len(img["alt"]) < 20 or re.search(r"\.(png|svg|jpe?g)$", img["alt"]))
+    ]
+    assert not bad, f"{name}: figures without a description (:mystnb: image: alt:): {bad}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_figures_get_the_phone_width_their_check_assumes(layouts, name):
+    """npbackprop._book.check_figure sizes each figure's text for a phone on which the figure
+    is shown PHONE_FIGURE_WIDTH px wide; here every figure at 390 px is shown at least that
+    wide (or at its full size), so its text is at least as large as the check computed."""
+    from npbackprop._book import PHONE_FIGURE_WIDTH
+
+    narrow = [
+        f"{img['src']}: {img['shown']:.0f} px of {img['natural']} px"
+        for img in layouts[name, 390]["images"]
+        if img["shown"] < min(img["natural"], PHONE_FIGURE_WIDTH) - 1
+    ]
+    assert not narrow, f"{name}: figures shown narrower than check_figure assumes: {narrow}"
 
 
 def test_the_measurement_sees_a_wide_equation_and_a_missing_cue(tmp_path):
