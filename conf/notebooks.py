@@ -76,6 +76,18 @@ def _indent(text: str, prefix: str, first: str | None = None) -> str:
     return "\n".join([head, *[(prefix + line) if line else blank for line in lines[1:]]])
 
 
+_URL = re.compile(r"https?://[^\s,]*[^\s,.]")
+
+
+def _linked(text: str) -> str:
+    """Plain text with its URLs as Markdown links (``<https://...>``), the rest escaped."""
+    parts, end = [], 0
+    for url in _URL.finditer(text):
+        parts += [_text(text[end : url.start()]), f"<{url.group(0)}>"]
+        end = url.end()
+    return "".join([*parts, _text(text[end:])])
+
+
 def _fence(code: str, lang: str = "") -> str:
     ticks = "```"
     while ticks in code:
@@ -90,6 +102,7 @@ class MarkdownWriter:
         self.env = env
         self.docname = docname
         self.numbers = env.toc_fignumbers.get(docname, {})
+        self.cited: dict[str, str] = {}  # a cited bibliography entry -> its label
 
     def fail(self, node, what: str):
         line = node.line or (node.parent.line if node.parent is not None else None)
@@ -123,6 +136,8 @@ class MarkdownWriter:
             uri = node.get("refuri", "")
             if uri.startswith(("http://", "https://")):
                 return f"[{text}]({uri})"
+            if "bibliography" in uri and node.get("reftitle"):  # a citation: listed at the end
+                self.cited.setdefault(node["reftitle"], text)
             return text  # a page of the book: its words say where ("chapter 4", "(4.7)")
         if isinstance(node, nodes.superscript):
             return f"<sup>{self.inlines(node)}</sup>"
@@ -239,6 +254,13 @@ class MarkdownWriter:
         if caption:
             lines.insert(0, f"**{self.inlines(caption[0])}**\n")
         return "\n".join(lines)
+
+    def references(self) -> str:
+        """The bibliography entries the page cites, in the order it first cites them."""
+        if not self.cited:
+            return ""
+        items = [f"- **{label}**: {_linked(entry)}" for entry, label in self.cited.items()]
+        return "## References\n\n" + "\n".join(items)
 
     def caption_of(self, figure) -> str:
         caption = next((c for c in figure.children if isinstance(c, nodes.caption)), None)
@@ -426,6 +448,8 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     walk(doctree, 0)
     flush()
     emit_code_up_to(max(order, default=-1))
+    if writer.cited:
+        cells.append(nbformat.v4.new_markdown_cell(writer.references()))
     intro = nbformat.v4.new_markdown_cell(intro_cell(app, title))
     setup = code_cell(setup_cell(data), ["remove-cell"], set())
     # the title first, then what the notebook is, then the helpers

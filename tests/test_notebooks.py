@@ -174,6 +174,12 @@ def test_the_notebook_holds_the_chapter_in_plain_markdown(chapter):
     labels = re.findall(r"^:label: (eq-[\w-]+)", page, re.MULTILINE)
     assert markdown.count("\\tag{") == len(labels), "every labelled equation keeps its number"
     assert markdown.startswith("# "), "the notebook opens with the chapter's title"
+    cited = set(re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", page))
+    if cited:  # the sources the chapter cites, with their addresses, at the end
+        last = source(nb["cells"][-1])
+        assert last.startswith("## References\n"), last[:200]
+        assert last.count("\n- **") == len({k.strip() for c in cited for k in c.split(",")})
+        assert "<https://" in last
 
 
 @pytest.mark.parametrize("chapter", chapters())
