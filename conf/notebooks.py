@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import ast
 import json
+import posixpath
 import re
 import symtable
 from pathlib import Path
@@ -103,6 +104,7 @@ class MarkdownWriter:
         self.docname = docname
         self.numbers = env.toc_fignumbers.get(docname, {})
         self.cited: dict[str, str] = {}  # a cited bibliography entry -> its label
+        self.doctrees: dict = {}  # other pages, read to number the sections linked to
 
     def fail(self, node, what: str):
         line = node.line or (node.parent.line if node.parent is not None else None)
@@ -111,6 +113,31 @@ class MarkdownWriter:
             f"({type(node).__name__}); render it in conf/notebooks.py or leave it out of the "
             f"chapter"
         )
+
+    def section_number(self, uri: str) -> str | None:
+        """The number of the section a link of this page points to ("4.5"), if it has one."""
+        path, _, anchor = uri.partition("#")
+        docname = self.docname
+        if path:
+            joined = posixpath.join(posixpath.dirname(self.docname), path)
+            docname = posixpath.normpath(joined).removesuffix(".html")
+        numbers = self.env.toc_secnumbers.get(docname, {})
+        if not anchor:
+            found = numbers.get("")
+        elif "#" + anchor in numbers:
+            found = numbers["#" + anchor]
+        else:  # a label of its own: the section's first id is the one numbered
+            if docname not in self.doctrees:
+                self.doctrees[docname] = self.env.get_doctree(docname)
+            sections = list(self.doctrees[docname].findall(nodes.section))
+            found = None
+            for k, section in enumerate(sections):
+                if anchor in section["ids"]:
+                    keys = ["", *section["ids"]] if k == 0 else section["ids"]
+                    found = next((numbers[f"#{i}" if i else ""] for i in keys
+                                  if (f"#{i}" if i else "") in numbers), None)  # fmt: skip
+                    break
+        return ".".join(map(str, found)) if found else None
 
     def number(self, kind: str, node) -> str | None:
         for id_ in node.get("ids", []):
@@ -138,7 +165,13 @@ class MarkdownWriter:
                 return f"[{text}]({uri})"
             if "bibliography" in uri and node.get("reftitle"):  # a citation: listed at the end
                 self.cited.setdefault(node["reftitle"], text)
-            return text  # a page of the book: its words say where ("chapter 4", "(4.7)")
+                return text
+            kinds = {c for n in node.findall(nodes.inline) for c in n.get("classes", [])}
+            if kinds & {"std-ref", "std-doc"}:  # a section's title: give its number too
+                number = self.section_number(uri or "#" + node.get("refid", ""))
+                if number:
+                    return f"§{number} {text}"
+            return text  # a numbered reference says where itself ("Chapter 4", "(4.7)")
         if isinstance(node, nodes.superscript):
             return f"<sup>{self.inlines(node)}</sup>"
         if isinstance(node, nodes.subscript):
@@ -354,28 +387,31 @@ def code_cell(source: str, tags: list[str], needs: set[str]):
     metadata = {"tags": tags} if tags else {}
     if HIDDEN_TAGS & set(tags):
         metadata["jupyter"] = {"source_hidden": True}
+    if "remove-cell" in tags:  # the book shows neither its code nor what it returns
+        metadata["jupyter"]["outputs_hidden"] = True
     return nbformat.v4.new_code_cell(source, metadata=metadata)
 
 
 def intro_cell(app, title: str) -> str:
+    repository = app.config.html_theme_options.get("repository_url", "")
+    where = f" ({repository})" if repository else ""
     return (
         f"*{title}*, a chapter of the book *{app.config.project}*, as a notebook.\n\n"
-        "It runs with `npbackprop`, NumPy and Matplotlib installed (the book's front page says "
-        "how to install them); run the cells in order. The cells whose code is collapsed are "
-        "the book's own: its figures, and checks that assert every number the text states, so "
-        "that a cell fails if a statement stops being true. A cell that starts with "
-        "`%%needs autograd` (or another package) runs only where that package is installed and "
-        "otherwise says what to install. Links to other chapters are in the online book; "
-        "the numbers of equations, figures and exercises are the book's."
+        "It needs `npbackprop`, NumPy and Matplotlib. `npbackprop` installs from a copy of the "
+        f"book's repository{where}: in its folder, run `pip install . matplotlib`. Run the "
+        "cells in order. The cells whose code is collapsed are the book's own: its figures, and "
+        "checks that assert every number the text states, so that a cell fails if a statement "
+        "stops being true. A cell that starts with `%%needs autograd` (or another package) runs "
+        "only where that package is installed and otherwise says what to install; the text "
+        "after it then quotes the book's own run. Sections of the book are named by their "
+        "numbers (§4.5); equations, figures and exercises keep the book's numbers."
     )
 
 
 def setup_cell(data: dict[str, str]) -> str:
-    lines = [
-        "# The book's helpers: the %%needs cell magic, and the data files this chapter reads.",
-        "%load_ext npbackprop._book",
-    ]
+    lines = ["# The book's helpers: the %%needs cell magic.", "%load_ext npbackprop._book"]
     if data:
+        lines[0] = "# The book's helpers: the %%needs cell magic, and the data this chapter reads."
         lines.append("from npbackprop._book import embed")
         lines += [f"embed({name!r}, {text!r})" for name, text in data.items()]
     return "\n".join(lines)
@@ -385,7 +421,10 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     from myst_nb.core.read import read_myst_markdown_notebook
 
     path = Path(app.env.doc2path(docname))
-    source = read_myst_markdown_notebook(path.read_text(encoding="utf-8"), path=str(path))
+    source = read_myst_markdown_notebook(
+        path.read_text(encoding="utf-8"), add_source_map=True, path=str(path)
+    )
+    starts = source.metadata.pop("source_map")  # each cell's first line in the page
     code = {i: c for i, c in enumerate(source.cells) if c.cell_type == "code"}
     order = sorted(code)
     needs = dict(zip(order, _cell_dependencies([code[i] for i in order]), strict=True))
@@ -420,8 +459,18 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
                 done.add(i)
                 cells.append(code_cell(code[i].source, code[i].metadata.get("tags", []), needs[i]))
 
+    def emit_code_before(node):
+        """The cells the page hides (not in the doctree) that it holds before ``node``."""
+        line = next((n.line for n in node.findall() if n.line), None)
+        pending = [i for i in order if i not in done and line and starts[i] < line]
+        if pending:
+            flush()
+            emit_code_up_to(pending[-1])
+
     def walk(node, depth: int):
         for child in node.children:
+            if not (isinstance(child, nodes.container) and child.get("nb_element")):
+                emit_code_before(child)
             if isinstance(child, nodes.section):
                 title = child.children[0] if child.children else None
                 if not isinstance(title, nodes.title):  # untitled (a solution's content)

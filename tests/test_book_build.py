@@ -316,7 +316,7 @@ def build_chapter(tmp_path, body: str):
     """A one-chapter book whose chapter is answer/scratch.md; return (status, log, html dir)."""
     src = tmp_path / "src"
     (src / "answer").mkdir(parents=True)
-    (src / "index.md").write_text("# Scratch\n\n```{toctree}\nanswer/scratch\n```\n")
+    (src / "index.md").write_text("# Scratch\n\n```{toctree}\n:numbered:\nanswer/scratch\n```\n")
     (src / "answer" / "scratch.md").write_text(HEADER + body)
     status, log = sphinx(tmp_path)
     return status, log, tmp_path / "html"
@@ -325,8 +325,10 @@ def build_chapter(tmp_path, body: str):
 def test_a_chapter_becomes_a_notebook_with_its_numbers_resolved(tmp_path):
     body = (
         "# Scratch\n\n```{math}\n:label: eq-s\nx = 1\n```\n\nSee {eq}`eq-s`; the value is "
-        "{glue:text}`s-v`.\n\n"
-        + CELL.format("from npbackprop._book import claim\nclaim('s-v', 6 * 7)")
+        "{glue:text}`s-v`, and {ref}`sec-s-more` says more.\n\n"
+        + "```{code-cell} python\n:tags: [remove-cell]\n"
+        "from npbackprop._book import claim\nclaim('s-v', 6 * 7)\n```\n\n"
+        "(sec-s-more)=\n## More\n\nThe end.\n"
     )
     status, log, out = build_chapter(tmp_path, body)
     assert status == 0, log
@@ -334,9 +336,13 @@ def test_a_chapter_becomes_a_notebook_with_its_numbers_resolved(tmp_path):
 
     nb = json.loads((out / "_sources" / "answer" / "scratch.ipynb").read_text())
     text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
-    assert "See (1); the value is 42." in text, text
-    assert "\\tag{1}" in text
-    assert "claim('s-v', 6 * 7)" in "".join(nb["cells"][-1]["source"])
+    assert "See (1.1); the value is 42, and §1.1 More says more." in text, text
+    assert "\\tag{1.1}" in text
+    # the hidden cell stays where the page has it (before the section), its output folded
+    kinds = [c["cell_type"] for c in nb["cells"]]
+    hidden = next(c for c in nb["cells"] if "claim('s-v'" in "".join(c["source"]))
+    assert "".join(nb["cells"][kinds.index("code", 3) + 1]["source"]).startswith("## More")
+    assert hidden["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
     assert "_sources/answer/scratch.ipynb" in (out / "answer" / "scratch.html").read_text()
 
 

@@ -413,8 +413,8 @@ def needs(line: str, cell: str) -> None:
     Examples
     --------
     >>> needs("numpy", "x = 1")  # outside IPython the cell is only checked, not run
-    >>> needs("no_such_package_xyz", "x = 1")
-    Skipped: this cell needs no_such_package_xyz (pip install no-such-package-xyz).
+    >>> needs("no_such_package_xyz", "x = 1")  # doctest: +ELLIPSIS
+    Skipped: this cell needs no_such_package_xyz (pip install no-such-package-xyz); the text ...
     """
     import importlib.util
 
@@ -424,7 +424,10 @@ def needs(line: str, cell: str) -> None:
     missing = [p for p in packages if importlib.util.find_spec(p) is None]
     if missing:
         names = " ".join(m.replace("_", "-") for m in missing)
-        print(f"Skipped: this cell needs {', '.join(missing)} (pip install {names}).")
+        print(
+            f"Skipped: this cell needs {', '.join(missing)} (pip install {names}); "
+            "the text after it quotes the book's own run."
+        )
         return
     try:
         from IPython import get_ipython
