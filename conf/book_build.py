@@ -180,6 +180,23 @@ def rewrite_all_when_the_navigation_changes(app, env) -> list[str]:
     return sorted(env.found_docs) if before is not None and before != navigation else []
 
 
+def rewrite_citing_pages_when_the_bibliography_changes(app, env) -> list[str]:
+    """Every page that cites a source, if a bibliography file changed since the last build.
+
+    sphinxcontrib-bibtex re-reads the bibliography page when a ``.bib`` file changes, but the
+    pages that cite it keep their old citation labels (an entry's year or authors) until
+    their own source changes.
+    """
+    digest = hashlib.sha256()
+    for name in app.config.bibtex_bibfiles:
+        digest.update((Path(app.confdir) / name).read_bytes())
+    before = getattr(env, "book_bibliography", None)
+    env.book_bibliography = digest.hexdigest()
+    if before is None or before == env.book_bibliography:
+        return []
+    return sorted({ref.docname for ref in env.get_domain("cite").citation_refs})
+
+
 def forget_a_failed_build(app, exception) -> None:
     """``build-finished``: after a build with a warning or an error, delete the pickled
     environment, so that the next build reads (and so checks) every page again."""
@@ -319,4 +336,5 @@ def setup(app):
     app.connect("build-finished", forget_a_failed_build)
     app.connect("html-page-context", citation_entries_as_list_items)
     app.connect("env-get-updated", rewrite_all_when_the_navigation_changes)
+    app.connect("env-get-updated", rewrite_citing_pages_when_the_bibliography_changes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

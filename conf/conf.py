@@ -105,7 +105,8 @@ codeautolink_warn_on_missing_inventory = False
 codeautolink_warn_on_failed_resolve = False
 
 # -- Bibliography --------------------------------------------------------------------------------
-bibtex_bibfiles = ["refs.bib"]
+# BOOK_BIBFILE: another .bib file, for the build's own tests (tests/test_book_build.py)
+bibtex_bibfiles = [os.environ.get("BOOK_BIBFILE", "refs.bib")]
 bibtex_default_style = "unsrt"
 bibtex_reference_style = "author_year"
 

@@ -27,9 +27,9 @@ kernelspec:
 """
 
 
-def sphinx(tmp_path, jobs=1):
+def sphinx(tmp_path, jobs=1, **environment):
     """Run the book's sphinx-build on tmp_path/src into tmp_path/html; return (status, log)."""
-    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "BOOK_CACHE_DIR": str(tmp_path / "cache"), **environment}
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-nW", "--keep-going", "-j", str(jobs),
          "-c", str(ROOT / "conf"),
@@ -369,3 +369,42 @@ def test_what_a_notebook_cannot_carry_fails_the_build_naming_the_page(tmp_path, 
     status, log, _ = build_chapter(tmp_path, body)
     assert status != 0
     assert re.search(rf"answer/scratch[^\n]*{re.escape(says)}", log), log[-3000:]
+
+
+@pytest.mark.skipif(not (SITE / "index.html").exists(), reason="build the book first: make html")
+def test_no_two_sources_share_a_citation_label():
+    """An author-year label names one entry of the bibliography: two sources by the same authors
+    in the same year are told apart by a letter (2026a, 2026b), as author-year styles do."""
+    entries: dict[str, set[str]] = {}
+    for page in SITE.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for target, label in re.findall(
+            r'<a class="reference internal" href="[^"]*bibliography\.html#([\w-]+)"[^>]*>(.*?)</a>',
+            html,
+            re.DOTALL,
+        ):
+            entries.setdefault(re.sub(r"<[^>]+>", "", label), set()).add(target)
+    assert len(entries) > 15, "the citations were not found"
+    shared = {label: sorted(t) for label, t in entries.items() if len(t) > 1}
+    assert not shared, f"one label, several sources: {shared}"
+
+
+def test_a_changed_bibliography_entry_reaches_the_pages_that_cite_it(tmp_path):
+    """Change an entry's year in the .bib file and build again without touching the pages:
+    the citing page shows the new label (sphinxcontrib-bibtex alone rewrites only the
+    bibliography's own page)."""
+    bib = tmp_path / "refs.bib"
+    entry = "@misc{{src, author = {{Ada Lovelace}}, title = {{Notes}}, year = {{{}}}}}\n"
+    bib.write_text(entry.format("1843"))
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "index.md").write_text("# Scratch\n\n```{toctree}\ncites\nrefs\n```\n")
+    (src / "cites.md").write_text("# Cites\n\nAs shown {cite}`src`.\n")
+    (src / "refs.md").write_text("# Refs\n\n```{bibliography}\n```\n")
+    status, log = sphinx(tmp_path, 1, BOOK_BIBFILE=str(bib))
+    assert status == 0, log
+    assert "Lovelace, 1843" in (tmp_path / "html" / "cites.html").read_text()
+    bib.write_text(entry.format("1843a"))
+    status, log = sphinx(tmp_path, 1, BOOK_BIBFILE=str(bib))
+    assert status == 0, log
+    assert "Lovelace, 1843a" in (tmp_path / "html" / "cites.html").read_text()
