@@ -28,6 +28,7 @@ one in a kernel that cannot import MyST-NB, Sphinx or the optional packages.
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import posixpath
 import re
@@ -56,9 +57,17 @@ class NotebookError(Exception):
 
 
 def is_chapter(env, docname: str) -> bool:
+    """A page in a chapter folder with code cells (asked for every page written: the answer is
+    kept per source file and its modification time)."""
     if not docname.startswith(CHAPTER_FOLDERS):
         return False
-    return "```{code-cell}" in Path(env.doc2path(docname)).read_text(encoding="utf-8")
+    path = Path(env.doc2path(docname))
+    return _has_code_cells(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _has_code_cells(path: Path, mtime_ns: int) -> bool:
+    return "```{code-cell}" in path.read_text(encoding="utf-8")
 
 
 # -- Markdown from the resolved doctree ----------------------------------------------------------
@@ -308,10 +317,7 @@ class MarkdownWriter:
 
 
 def has_cells(node) -> bool:
-    return any(
-        isinstance(n, nodes.container) and n.get("nb_element") == "cell_code"
-        for n in node.findall(nodes.container)
-    )
+    return any(n.get("nb_element") == "cell_code" for n in node.findall(nodes.container))
 
 
 def _cell_dependencies(cells) -> list[set[str]]:

@@ -39,13 +39,15 @@ def sphinx(tmp_path, jobs=1, **environment):
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def build(tmp_path, pages: dict[str, str], jobs=1):
-    """Build scratch pages with the book's configuration; return (exit status, log, html dir)."""
+def build(tmp_path, pages: dict[str, str], jobs=1, numbered=False):
+    """Build scratch pages with the book's configuration; return (exit status, log, html dir).
+    A page's name may hold a folder ("answer/scratch"); ``numbered`` numbers the sections."""
     src = tmp_path / "src"
     src.mkdir()
-    toc = "\n".join(pages)
+    toc = (":numbered:\n" if numbered else "") + "\n".join(pages)
     (src / "index.md").write_text(f"# Scratch\n\n```{{toctree}}\n{toc}\n```\n")
     for name, body in pages.items():
+        (src / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
         (src / f"{name}.md").write_text(HEADER + body)
     status, log = sphinx(tmp_path, jobs)
     return status, log, tmp_path / "html"
@@ -313,13 +315,8 @@ def test_an_untitled_section_next_to_code_builds(tmp_path):
 
 
 def build_chapter(tmp_path, body: str):
-    """A one-chapter book whose chapter is answer/scratch.md; return (status, log, html dir)."""
-    src = tmp_path / "src"
-    (src / "answer").mkdir(parents=True)
-    (src / "index.md").write_text("# Scratch\n\n```{toctree}\n:numbered:\nanswer/scratch\n```\n")
-    (src / "answer" / "scratch.md").write_text(HEADER + body)
-    status, log = sphinx(tmp_path)
-    return status, log, tmp_path / "html"
+    """A one-chapter book whose chapter is answer/scratch.md, its sections numbered."""
+    return build(tmp_path, {"answer/scratch": body}, numbered=True)
 
 
 def test_a_chapter_becomes_a_notebook_with_its_numbers_resolved(tmp_path):

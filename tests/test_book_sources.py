@@ -122,23 +122,25 @@ def test_the_checks_see_a_bad_page(tmp_path):
     assert GLUE_ROLE.findall("a {glue:text}`q-m` b {glue}`q-n`") == ["q-m", "q-n"]
 
 
-@pytest.mark.parametrize("path", chapters(), ids=name)
-def test_visible_code_lines_fit_the_page(path):
-    """A reader sees the code of every cell not tagged remove-cell or remove-input (hide-input
-    cells can be opened): 80 columns is what a phone shows without cutting."""
-    text = path.read_text(encoding="utf-8")
-    long = []
+def visible_code_lines(text: str):
+    """(line number, line) of the code in every cell a reader sees: all cells but those tagged
+    remove-cell or remove-input (hide-input cells can be opened), without their options."""
     for match in CODE_CELL.finditer(text):
         lines = match.group(1).splitlines()
         options = " ".join(line for line in lines if line.startswith(":"))
         if "remove-cell" in options or "remove-input" in options:
             continue
         first = text.count("\n", 0, match.start()) + 2
-        long += [
-            f"line {first + i} ({len(line)} columns)"
-            for i, line in enumerate(lines)
-            if len(line) > 80 and not line.startswith(":")
-        ]
+        yield from ((first + i, line) for i, line in enumerate(lines) if not line.startswith(":"))
+
+
+@pytest.mark.parametrize("path", chapters(), ids=name)
+def test_visible_code_lines_fit_the_page(path):
+    """80 columns is what a phone shows of a visible code line without cutting."""
+    text = path.read_text(encoding="utf-8")
+    long = [
+        f"line {n} ({len(line)} columns)" for n, line in visible_code_lines(text) if len(line) > 80
+    ]
     assert not long, (
         f"docs/{name(path)}: visible code lines over 80 columns, which a phone cuts; wrap them "
         f"or move plumbing into a hidden cell: {long}"
@@ -154,19 +156,9 @@ PLUMBING = re.compile(
 
 
 def plumbing_in_visible_cells(text: str) -> list[str]:
-    found = []
-    for match in CODE_CELL.finditer(text):
-        lines = match.group(1).splitlines()
-        options = " ".join(line for line in lines if line.startswith(":"))
-        if "remove-cell" in options or "remove-input" in options:
-            continue
-        first = text.count("\n", 0, match.start()) + 2
-        found += [
-            f"line {first + i}: {line.strip()}"
-            for i, line in enumerate(lines)
-            if not line.startswith(":") and PLUMBING.search(line)
-        ]
-    return found
+    return [
+        f"line {n}: {line.strip()}" for n, line in visible_code_lines(text) if PLUMBING.search(line)
+    ]
 
 
 @pytest.mark.parametrize("path", chapters(), ids=name)

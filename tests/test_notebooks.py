@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from test_book_sources import CODE_CELL  # how a chapter's code cells are found
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SITE = ROOT / "_build" / "html"
@@ -34,7 +36,6 @@ ABSENT = {
 ABSENT_MODULES = ["myst_nb", "sphinx", "jupyter_cache", "docutils", "autograd", "ml_dtypes",
                   "sympy", "torch", "hypothesis", "pytest"]  # fmt: skip
 OPTIONAL_MODULES = ["autograd", "ml_dtypes"]  # what the chapters' %%needs cells ask for
-CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)
 # MyST that plain Markdown would show as it is: roles, directives, targets, glue, options.
 MYST = re.compile(
     r"\{(eq|ref|numref|doc|cite|cite:\w+|glue|glue:\w+|term|math|download|prf:\w+)\}`"
