@@ -47,8 +47,21 @@ CHAPTER_FOLDERS = ("answer/", "training/", "practice/")
 OPTIONAL = {"autograd": "autograd", "ml_dtypes": "ml_dtypes"}
 LOAD_RECORD = re.compile(r"""\bload_record\(\s*["']([^"']+)["']\s*\)""")
 OTHER_FILE_READ = re.compile(r"\bopen\(|\bPath\(|\.read_text\(|\bnp\.load(txt)?\(|\bjson\.load\(")
-MUTATORS = {"append", "extend", "insert", "setdefault", "update", "pop", "add", "clear", "remove",
-            "discard", "sort", "fill", "resize"}
+MUTATORS = {
+    "append",
+    "extend",
+    "insert",
+    "setdefault",
+    "update",
+    "pop",
+    "add",
+    "clear",
+    "remove",
+    "discard",
+    "sort",
+    "fill",
+    "resize",
+}
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
 
 
@@ -332,7 +345,6 @@ def _cell_dependencies(cells) -> list[set[str]]:
         )
         needs: set[str] = set()
         bound: set[str] = set()
-        assigned: set[str] = set()
         for statement in ast.parse(source).body:
             for n in ast.walk(statement):
                 if isinstance(n, ast.Import | ast.ImportFrom):
@@ -342,8 +354,7 @@ def _cell_dependencies(cells) -> list[set[str]]:
             for name in reads - bound:
                 needs |= needs_of_name.get(name, set())
             bound |= binds
-            assigned |= binds
-        for name in assigned:
+        for name in bound:
             if needs:
                 needs_of_name[name] = set(needs)
             else:
@@ -381,9 +392,7 @@ def _module_names(statement) -> tuple[set[str], set[str]]:
     while stack:
         child = stack.pop()
         stack.extend(child.get_children())
-        reads |= {
-            s.get_name() for s in child.get_symbols() if s.is_referenced() and s.is_global()
-        }
+        reads |= {s.get_name() for s in child.get_symbols() if s.is_referenced() and s.is_global()}
     return reads, binds
 
 
@@ -444,7 +453,7 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
             data[Path(name).name] = file.read_text(encoding="utf-8")
         if OTHER_FILE_READ.search(LOAD_RECORD.sub("", code[i].source)):
             raise NotebookError(
-                f"{docname}: cell {i + 1} reads a file other than with load_record(\"...\"); "
+                f'{docname}: cell {i + 1} reads a file other than with load_record("..."); '
                 "the downloaded notebook could not find it (load_record's files are embedded)"
             )
 
@@ -468,7 +477,7 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     def emit_code_before(node):
         """The cells the page hides (not in the doctree) that it holds before ``node``."""
         line = next((n.line for n in node.findall() if n.line), None)
-        pending = [i for i in order if i not in done and line and starts[i] < line]
+        pending = [i for i in order if i not in done and starts[i] < line] if line else []
         if pending:
             flush()
             emit_code_up_to(pending[-1])
@@ -503,13 +512,13 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     walk(doctree, 0)
     flush()
     emit_code_up_to(max(order, default=-1))
-    if writer.cited:
-        cells.append(nbformat.v4.new_markdown_cell(writer.references()))
+    if references := writer.references():
+        cells.append(nbformat.v4.new_markdown_cell(references))
     intro = nbformat.v4.new_markdown_cell(intro_cell(app, title))
     setup = code_cell(setup_cell(data), ["remove-cell"], set())
     # the title first, then what the notebook is, then the helpers
     first = cells.pop(0) if cells and cells[0].cell_type == "markdown" else None
-    heading, _, rest = (first.source.partition("\n\n") if first else ("", "", ""))
+    heading, _, rest = first.source.partition("\n\n") if first else ("", "", "")
     head = [nbformat.v4.new_markdown_cell(heading)] if heading else []
     tail = [nbformat.v4.new_markdown_cell(rest)] if rest else []
     notebook = nbformat.v4.new_notebook(
