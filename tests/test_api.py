@@ -11,8 +11,8 @@ from npbackprop import network, two_layer
 
 # The modules DESIGN §4 names, typed here so that the package cannot drop one unnoticed.
 DESIGN_MODULES = (
-    "activations", "conventions", "datasets", "gradcheck", "layers", "losses", "network",
-    "optimizers", "training", "two_layer",
+    "activations", "conventions", "datasets", "diagnose", "gradcheck", "layers", "losses",
+    "network", "optimizers", "training", "two_layer",
 )  # fmt: skip
 # Split out of network to keep it near 400 lines; what they define is importable from network.
 SPLIT_FROM_NETWORK = {

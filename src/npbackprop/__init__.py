@@ -10,6 +10,7 @@ Modules (each one concept, as the book presents them):
 * :mod:`npbackprop.network` — L layers, any output/loss pair.
 * :mod:`npbackprop.evaluation` — predictions and accuracy of a trained network.
 * :mod:`npbackprop.gradcheck` — centred differences and the relative-error check.
+* :mod:`npbackprop.diagnose` — your own backward pass checked: a verdict per gradient.
 * :mod:`npbackprop.datasets` — the planar "flower", spirals, moons.
 * :mod:`npbackprop.optimizers` — gradient descent, momentum, RMSprop, Adam (the course's).
 * :mod:`npbackprop.training` — training in any convention, with any of the optimizers.
@@ -25,6 +26,7 @@ from npbackprop import (
     activations,
     conventions,
     datasets,
+    diagnose,
     evaluation,
     gradcheck,
     initialization,
@@ -45,6 +47,7 @@ __all__ = [
     "activations",
     "conventions",
     "datasets",
+    "diagnose",
     "evaluation",
     "gradcheck",
     "initialization",
