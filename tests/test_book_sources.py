@@ -20,6 +20,7 @@ PREFIXES = {
     "answer/one-example.md": "one",
     "answer/batch.md": "b",
     "answer/why-defer.md": "d",
+    "answer/check-your-own.md": "cy",
     "training/training.md": "t",
     "practice/deep.md": "deep",
     "practice/losses.md": "l",

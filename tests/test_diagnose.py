@@ -260,7 +260,7 @@ def test_lists_scalars_and_wrong_dtypes_are_shape_findings():
     f = report.findings
     assert [f[k].verdict for k in ("dW1", "db2", "dW2", "db1")] == ["shape"] * 4
     assert "list" in f["dW1"].message
-    assert "scalar" in f["db2"].message
+    assert "single number" in f["db2"].message
     assert "float32" in f["dW2"].message
     assert "object" in f["db1"].message
 
@@ -362,7 +362,7 @@ def test_cli_runs_as_a_module():
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
-    assert "Convention: sum." in done.stdout
+    assert "Convention: sum (" in done.stdout
 
 
 # --- L2: the data term's factor told from the penalty's (calls at λ and 2λ). ---
@@ -506,8 +506,9 @@ def test_dz_scaled_but_named():
 
 
 def test_errors_from_inside_numpy_and_long_messages():
-    report = diagnose.check_two_layer(np.dot)  # raises in C: no Python frame of the learner's
+    report = diagnose.check_two_layer(max)  # raises in C: no Python frame of the learner's
     assert report.findings["call"].message.startswith("it raised TypeError")
+    assert " at line " not in report.findings["call"].message
 
     def long(parameters, cache, X, Y):
         raise ValueError("x" * 300)
@@ -548,3 +549,66 @@ def test_cli_chooses_generic_from_the_argument_names(capsys):
     with pytest.raises(SystemExit):
         cli.main([f"{CORPUS_DIR}/generic_softmax_tanh.py:backward"])
     assert "needs --layers" in capsys.readouterr().err
+
+
+def test_a_function_of_the_wrong_shape_is_a_bad_argument(tmp_path, capsys):
+    def with_lambd(X, Y, cache, lambd):
+        return {}
+
+    with pytest.raises(TypeError, match="give lambd"):
+        diagnose.check_three_layer(with_lambd)
+    with pytest.raises(TypeError, match="cannot be called that way"):
+        diagnose.check_two_layer(lambda dA, cache: None)
+    with pytest.raises(TypeError, match="fn\\(params, X, Y, lambd\\)"):
+        diagnose.check(lambda params, X, Y: None, (2, 3, 1), lambd=0.1)
+    source = tmp_path / "reg.py"
+    source.write_text("def backward_propagation_with_regularization(X, Y, cache, lambd):\n"
+                      "    return {}\n")  # fmt: skip
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([f"{source}:backward_propagation_with_regularization"])
+    assert exit_info.value.code == 2
+    assert "add --lambd" in capsys.readouterr().err
+
+
+def test_one_number_off_by_an_irregular_factor_is_wrong():
+    def backward(parameters, cache, X, Y):  # db2 has one entry: any value is its multiple
+        grads = _good(parameters, cache, X, Y)
+        return {**grads, "db2": grads["db2"] + 0.1}
+
+    finding = diagnose.check_two_layer(backward).findings["db2"]
+    assert finding.verdict == "wrong"
+    assert "single number" in finding.message
+
+
+def test_layer_numbers_off_by_one_are_pointed_out():
+    def backward(params, X, Y):
+        grads = AUTOGRAD[X.shape[1]]
+        return {"dW0": grads["dW1"], "db0": grads["db1"], "dW1": grads["dW2"],
+                "db1": grads["db2"]}  # fmt: skip
+
+    report = diagnose.check(backward, TANH_NET[0], hidden="tanh")
+    assert report.findings["dW2"].verdict == "missing"
+    assert "off by one" in report.findings["call"].message
+
+
+def test_grouped_shape_advice_and_the_misbehaving_headline():
+    def backward(parameters, cache, X, Y):
+        grads = _good(parameters, cache, X, Y)
+        cache["A2"] *= 1.0  # changes nothing, but in place: the values stay, the array is its
+        cache["Z2"][0, 0] += 1  # a real change
+        return {k: v.astype(np.float32) for k, v in grads.items()}
+
+    report = diagnose.check_two_layer(backward)
+    text = str(report)
+    assert sum("have dtype float32" in a for a in report.advice) == 1
+    assert "cache['Z2']" in report.findings["call"].message
+    assert "cache['A2']" not in report.findings["call"].message
+
+    def mutates(parameters, cache, X, Y):
+        grads = _good(parameters, cache, X, Y)
+        cache["A1"][...] = 0
+        return grads
+
+    text = str(diagnose.check_two_layer(mutates))
+    assert text.startswith("The gradients of the mean cost J are right")
+    assert "but the function misbehaved" in text.splitlines()[0]

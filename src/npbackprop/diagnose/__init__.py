@@ -47,16 +47,18 @@ The course's deferred backward pass, with the 1/m applied a second time in layer
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 
 import numpy as np
 
 from npbackprop._validate import InputTypeError, check_choice, check_nonnegative, short_repr
 from npbackprop.activations import HIDDEN, OUTPUTS
+from npbackprop.diagnose import _findings, _problems
 from npbackprop.diagnose._advice import advise, convention_of
-from npbackprop.diagnose._findings import VERDICTS, Finding, Report, canonical, layer_of
+from npbackprop.diagnose._findings import Finding, Report, canonical, layer_of
 from npbackprop.diagnose._judge import judge, judge_with_l2
-from npbackprop.diagnose._problems import SIZES, Problem, problem
+from npbackprop.diagnose._problems import Problem, problem
 from npbackprop.diagnose._run import call
 
 __all__ = [
@@ -70,6 +72,10 @@ __all__ = [
     "check_two_layer",
 ]
 
+#: The batch sizes every check runs the function at (none a power of two).
+SIZES = _problems.SIZES
+#: Every verdict a :class:`Finding` can carry.
+VERDICTS = _findings.VERDICTS
 #: The course's planar network: 2 inputs, 4 tanh units, 1 sigmoid output.
 TWO_LAYER = (2, 4, 1)
 #: The default of :func:`check_deep`: the course's 4-layer shape in miniature.
@@ -85,6 +91,22 @@ def _check_fn(fn) -> Callable:
             f"result); got {short_repr(fn)}"
         )
     return fn
+
+
+def _check_arity(fn, adapter: str, call_text: str, count: int, hint: str = "") -> None:
+    """Raise if ``fn`` cannot be called with ``count`` positional arguments (when its signature
+    can be read at all: some built-in functions have none)."""
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*range(count))
+    except TypeError:
+        name = getattr(fn, "__name__", "the function")
+        raise InputTypeError(
+            f"{adapter} calls {call_text}, but {name}{signature} cannot be called that way{hint}"
+        ) from None
 
 
 def _check_layers(layers, least: int = 2) -> tuple:
@@ -116,7 +138,7 @@ def _run(fn, prob: Problem, make_args, lambd: float | None) -> Report:
     twice = lambd is not None and lambd > 0
     runs = [lambd] + ([2 * lambd] if twice else [])
     returned: dict = {}  # (λ, m) -> {canonical name: (key, value)}
-    printed, warned, changed = [], [], []
+    printed, warned, changed, stray = [], [], [], []
     for lam in runs:
         for m in SIZES:
             out = call(fn, make_args(m, lam))
@@ -139,6 +161,8 @@ def _run(fn, prob: Problem, make_args, lambd: float | None) -> Report:
                 name = canonical(key)
                 if name is not None and (1 <= int(name[2:]) <= L or name == "dA0"):
                     names.setdefault(name, (key, value))
+                elif name is not None and name[:2] in ("dW", "db"):
+                    stray.append(str(key))
             returned[lam, m] = names
     findings: dict = {}
     first = returned[lambd, SIZES[0]]
@@ -157,8 +181,14 @@ def _run(fn, prob: Problem, make_args, lambd: float | None) -> Report:
         names = ", ".join(dict.fromkeys(changed))
         notes.append(
             f"your function changed its input {names} in place, so the caller's values are no "
-            "longer what forward propagation computed: work on new arrays (A = A * D, not "
-            "A *= D)"
+            "longer what forward propagation computed: work on new arrays (dZ = A - Y makes "
+            "one; dZ = A and then dZ -= Y changes A itself)"
+        )
+    if stray:
+        keys = ", ".join(dict.fromkeys(stray))
+        notes.append(
+            f"your dict has {keys}, which no layer has: layers are numbered 1 to {L}, so are "
+            "the numbers off by one?"
         )
     text = "".join(printed)
     if text.strip():
@@ -248,6 +278,7 @@ def check_two_layer(backward_propagation) -> Report:
     (True, 'deferred')
     """
     fn = _check_fn(backward_propagation)
+    _check_arity(fn, "check_two_layer", "backward_propagation(parameters, cache, X, Y)", 4)
     prob = problem(TWO_LAYER, "tanh", "sigmoid")
 
     def make_args(m, _lambd):
@@ -285,7 +316,9 @@ def check_deep(L_model_backward, layers=DEEP) -> Report:
     'error'
     """
     fn = _check_fn(L_model_backward)
-    prob = problem(_check_layers(layers, 3), "relu", "sigmoid")
+    layers = _check_layers(layers, 3)
+    _check_arity(fn, "check_deep", "L_model_backward(AL, Y, caches)", 3)
+    prob = problem(layers, "relu", "sigmoid")
 
     def make_args(m, _lambd):
         AL, caches = prob.forward[m]
@@ -339,6 +372,11 @@ def check_three_layer(fn, lambd=None) -> Report:
     """
     fn = _check_fn(fn)
     lambd = _check_lambd(lambd)
+    if lambd is None:
+        _check_arity(fn, "check_three_layer", "fn(X, Y, cache) without lambd", 3,
+                     ": give lambd=... (the L2 strength) for a function that takes it")  # fmt: skip
+    else:
+        _check_arity(fn, "check_three_layer", "fn(X, Y, cache, lambd)", 4)
     prob = problem(THREE_LAYER, "relu", "sigmoid")
 
     def make_args(m, lam):
@@ -394,6 +432,11 @@ def check(fn, layers, hidden="relu", output="sigmoid", lambd=None) -> Report:
     if output == "softmax" and layers[-1] < 2:
         raise ValueError(f"a softmax output needs at least 2 units; got layers {layers}")
     lambd = _check_lambd(lambd)
+    if lambd is None:
+        _check_arity(fn, "check", "fn(params, X, Y) without lambd", 3,
+                     ": give lambd=... (the L2 strength) for a function that takes it")  # fmt: skip
+    else:
+        _check_arity(fn, "check", "fn(params, X, Y, lambd)", 4)
     prob = problem(layers, hidden, output)
 
     def make_args(m, lam):

@@ -115,8 +115,9 @@ def main(argv=None) -> int:
             if layers is None:
                 parser.error("--generic needs --layers, e.g. --layers 2,4,1")
             report = diagnose.check(fn, layers, args.hidden, args.output, lambd=args.lambd)
-    except ValueError as error:
-        parser.error(str(error))
+    except (ValueError, TypeError) as error:
+        hint = " (add --lambd)" if "give lambd" in str(error) else ""
+        parser.error(f"{error}{hint}")
     print(f"{args.target} ({mode})")
     print(report)
     return 0 if report.ok else 1

@@ -63,7 +63,8 @@ def _scaled_advice(scaled: dict, params: list, convention, L: int) -> list[str]:
                 "There is no 1/m anywhere: these are the gradients of the sum of the losses "
                 "(the sum convention), m times those of the mean cost J that the course "
                 "minimises. Put 1/m into every dW and db line (deferred) or into dZ"
-                f"{L} (absorbed). " + book("sum", "misplaced")
+                f"{L} (absorbed); if your code does divide by m, check that m = X.shape[1] "
+                "(Y.shape[0] is the number of outputs). " + book("sum", "misplaced")
             )
         elif p == 1 and c == 1:
             out.append(
@@ -81,8 +82,9 @@ def _scaled_advice(scaled: dict, params: list, convention, L: int) -> list[str]:
         elif p == 0 and c == -1:
             out.append(
                 f"{listed} {'has' if len(names) == 1 else 'have'} the wrong sign. The output "
-                f"gradient is dZ{L} = A{L} - Y, not Y - A{L}; gradient descent then "
-                "subtracts it. " + book("output")
+                f"gradient is dZ{L} = A{L} - Y, not Y - A{L}; if you start from dA{L}, it is "
+                f"-(Y/A{L} - (1 - Y)/(1 - A{L})), with the minus sign. Gradient descent then "
+                "subtracts the gradient. " + book("output")
             )
         elif p == 0:
             out.append(
@@ -113,7 +115,15 @@ def advise(findings: dict, convention, first_wrong: int | None, L: int, hidden: 
             f"Return every gradient: {', '.join(missing)} "
             f"{'is' if len(missing) == 1 else 'are'} not in the dict your function returns."
         )
-    out += [f"{findings[n].message}." for n in findings if findings[n].verdict == "shape"]
+    shapes: dict = {}  # the same slip in several gradients: one line
+    for n, f in findings.items():
+        if f.verdict == "shape":
+            text = f.message.replace("{", "{{").replace("}", "}}").replace(n, "{}", 1)
+            shapes.setdefault(text, []).append(n)
+    for text, names in shapes.items():
+        if len(names) > 1:
+            text = text.replace("{} has", "{} have").replace("{} is", "{} are")
+        out.append(text.format(", ".join(names)) + ".")
     nonfinite = [n for n in findings if findings[n].verdict == "nonfinite"]
     if nonfinite:
         out.append(
@@ -132,7 +142,9 @@ def advise(findings: dict, convention, first_wrong: int | None, L: int, hidden: 
             out.append(
                 f"The output layer is already wrong ({', '.join(wrong)}): for a sigmoid or "
                 f"softmax output with cross-entropy, dZ{L} = A{L} - Y (deferred) or "
-                f"(A{L} - Y)/m (absorbed). " + book("output")
+                f"(A{L} - Y)/m (absorbed). A - Y already contains σ'(Z): it is dA{L} = "
+                f"-(Y/A{L} - (1 - Y)/(1 - A{L})) that goes through sigmoid_backward, never "
+                "A - Y itself. " + book("output")
             )
         else:
             above = (
@@ -155,9 +167,12 @@ def advise(findings: dict, convention, first_wrong: int | None, L: int, hidden: 
     penalty = [n for n in params if findings[n].verdict == "scaled" and findings[n].part
                in ("penalty", "both")]  # fmt: skip
     if penalty:
+        first = findings[penalty[0]]
+        factor = factor_text(first.coefficient, first.power or 0) if first.coefficient else "?"
         out.append(
-            f"The L2 term of {', '.join(penalty)}: {findings[penalty[0]].message}. The cost "
-            "adds (λ/(2m))·Σ‖W‖², so each dW gains (λ/m)·W. " + book("l2")
+            f"The L2 term of {', '.join(penalty)} is {factor} times (λ/m)·W, the right one. "
+            "The cost adds (λ/(2m))·Σ‖W‖², so each dW gains (λ/m)·W (and no db gains "
+            "anything). " + book("l2")
         )
     if convention == "mixed":
         said = [f"{n} is {f.convention}" for n, f in findings.items() if f.convention]

@@ -25,6 +25,15 @@ SECTIONS = {
 }
 
 
+#: What each value of :attr:`Report.convention` means, as the report's second line says it.
+CONVENTION_TEXT = {
+    "deferred": "dZ = m·∂J/∂Z, the course's; the 1/m is in dW and db",
+    "absorbed": "dZ = ∂J/∂Z, the 1/m already inside",
+    "sum": "dZ = m·∂J/∂Z as in the deferred convention, but no dW or db divides by m",
+    "mixed": "the layers' dZ and dA are in different conventions",
+}
+
+
 def factor_text(c: float, p: int) -> str:
     """``c · m^p`` as a reader writes it: ``1/m``, ``m``, ``2``, ``-1``, ``0.5·m``, ``1/m²``.
 
@@ -126,11 +135,14 @@ class Report:
     printed: str = ""
 
     def __str__(self) -> str:
-        rows = [("gradient", "verdict", "factor", "dZ means", "")]
+        rows = [("gradient", "verdict", "factor", "convention", "")]
         for name, f in self.findings.items():
             shown = name if f.key in (None, name) else f"{name} ({f.key})"
             factor = ""
-            if f.verdict == "scaled" and f.coefficient is not None:
+            near = {0: "absorbed", 1: "deferred"}.get(f.power or 0)
+            if f.verdict == "scaled" and name[:2] in ("dZ", "dA") and f.coefficient and near:
+                factor = f"{f.coefficient:.4g} × {near}"  # a dZ against its nearest convention
+            elif f.verdict == "scaled" and f.coefficient is not None:
                 factor = factor_text(f.coefficient, f.power or 0)
             elif f.verdict == "scaled" and f.factor is not None:
                 factor = f"{f.factor:.3g}"
@@ -144,7 +156,13 @@ class Report:
         sizes = ", ".join(str(m) for m in self.sizes)
         verdict = "right" if self.ok else "NOT right"
         head = f"The gradients of the mean cost J are {verdict} (checked at m = {sizes})."
-        conv = f"Convention: {self.convention}." if self.convention else ""
+        call = self.findings.get("call")
+        if self.ok and call is not None and call.verdict == "error":
+            head = head[:-1] + ", but the function misbehaved: see below."
+        conv = (
+            f"Convention: {self.convention} ({CONVENTION_TEXT[self.convention]})."
+            if self.convention else ""
+        )  # fmt: skip
         text = [head, *([conv] if conv else []), "", *lines, ""]
         for advice in self.advice:
             text += textwrap.wrap(advice, 78, initial_indent="- ", subsequent_indent="  ")

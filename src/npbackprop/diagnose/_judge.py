@@ -45,13 +45,18 @@ def _as_arrays(name, values, expected):
         return None, Finding(
             "shape", f"{name} has dtype {arrays[0].dtype}, not a real floating-point dtype"
         )
-    if kind == "a scalar" and arrays[0].size == math.prod(expected):
-        arrays = [a.reshape(expected) for a in arrays]
-        return arrays, (
-            f"{name} is a scalar, not an array of shape {_shape_text(expected)}: "
-            "sum with axis=1, keepdims=True"
+    if kind == "a scalar" or (arrays[0].ndim == 0 and math.prod(expected) > 1):
+        fix = f"{name} is a single number, not an array of shape {_shape_text(expected)}"
+        if math.prod(expected) > 1:
+            return None, Finding(
+                "shape", f"{fix}: np.sum without axis=1 adds over the units as well as the "
+                "examples; use np.sum(..., axis=1, keepdims=True)",
+            )  # fmt: skip
+        return [a.reshape(expected) for a in arrays], (
+            f"{fix}: np.sum(..., axis=1, keepdims=True) keeps it one"
         )
     shape = arrays[0].shape
+    what = f"{name} is {kind} of shape" if kind else f"{name} has shape"
     if shape != tuple(expected):
         if arrays[0].ndim == 2 and shape[::-1] == tuple(expected):
             fix = (
@@ -62,14 +67,14 @@ def _as_arrays(name, values, expected):
         if arrays[0].size == math.prod(expected):
             if arrays[0].ndim == 1 and expected[1] == 1:
                 fix = (
-                    f"{name} has shape {_shape_text(shape)}, expected {_shape_text(expected)}: "
+                    f"{what} {_shape_text(shape)}, expected {_shape_text(expected)}: "
                     "np.sum(..., axis=1, keepdims=True) keeps the column"
                 )
             else:
-                fix = f"{name} has shape {_shape_text(shape)}, expected {_shape_text(expected)}"
+                fix = f"{what} {_shape_text(shape)}, expected {_shape_text(expected)}"
             return [a.reshape(expected) for a in arrays], fix
         return None, Finding(
-            "shape", f"{name} has shape {_shape_text(shape)}, expected {_shape_text(expected)}"
+            "shape", f"{what} {_shape_text(shape)}, expected {_shape_text(expected)}"
         )
     if kind is not None:
         return arrays, f"{name} is {kind}, not a NumPy array: return np.array(...)"
@@ -82,8 +87,11 @@ def _tolerance(arrays) -> float:
     return max(TOLERANCE, 300 * float(worst))
 
 
-def _value_finding(name: str, scale: Scale, sizes, what: str = "") -> Finding:
-    """The verdict of the values of a dW or db (``what`` names a part of it, with L2)."""
+def _value_finding(name: str, scale: Scale, sizes, what: str = "", size: int = 2) -> Finding:
+    """The verdict of the values of a dW or db (``what`` names a part of it, with L2).
+
+    ``size`` is the number of entries: one number is a multiple of any other, so for it only
+    a factor that follows a power of m counts as a factor."""
     subject = f"{name}{what}"
     if scale.kind == "equal":
         return Finding("ok", f"{subject} is right", factor=1.0, power=0, coefficient=1.0)
@@ -98,6 +106,11 @@ def _value_finding(name: str, scale: Scale, sizes, what: str = "") -> Finding:
     if all(r == 0 for r in scale.ratios if not math.isnan(r)):
         return Finding("wrong", f"{subject} is zero where the right gradient is not")
     c, p = scale.coefficient, scale.power
+    if p is None and size == 1:
+        return Finding(
+            "wrong", f"{subject} is a single number off by a factor that changes with m, and "
+            "not as a power of m: a wrong formula, not a misplaced 1/m",
+        )  # fmt: skip
     if p is None:
         return Finding(
             "scaled", f"{subject} is {factor:.4g} times the right gradient at m = {m}, a factor "
@@ -129,6 +142,13 @@ def _dz_finding(name: str, scale: Scale, sizes) -> Finding:
             factor=scale.ratios[-1], power=1, coefficient=1.0, convention="deferred",
         )  # fmt: skip
     finding = _value_finding(name, scale, sizes)
+    if finding.verdict == "scaled" and scale.power in (0, 1) and scale.coefficient is not None:
+        near = "deferred" if scale.power == 1 else "absorbed"
+        unit = "m·∂J/∂" if scale.power == 1 else "∂J/∂"
+        return finding.but(
+            message=f"{name} is {scale.coefficient:.4g} times the {near} {name[:2]} "
+            f"({unit}{name[1:]})"
+        )
     message = finding.message.replace("the right gradient", f"∂J/∂{name[1:]}")
     for old in (": the 1/m is applied twice", ": the 1/m is missing"):
         message = message.replace(old, "")
@@ -146,7 +166,10 @@ def judge(name: str, values: list, right: list, sizes, *, intermediate: bool) ->
         return Finding("nonfinite", f"{name} has {count} NaN or inf entries of {bad.size}")
     tol = _tolerance(arrays)
     scale = compare(arrays, right, sizes, tol)
-    finding = (_dz_finding if intermediate else _value_finding)(name, scale, sizes)
+    if intermediate:
+        finding = _dz_finding(name, scale, sizes)
+    else:
+        finding = _value_finding(name, scale, sizes, size=right[0].size)
     if problem is not None:  # the form is wrong, whatever the values
         if finding.verdict == "ok":
             return finding.but(verdict="shape", message=problem, convention=None)
@@ -155,15 +178,16 @@ def judge(name: str, values: list, right: list, sizes, *, intermediate: bool) ->
     if finding.verdict == "ok" and dtype != np.float64:
         return finding.but(
             verdict="shape", convention=None,
-            message=f"{name} has dtype {dtype}, not float64 like its inputs: its values are "
-            f"right to {dtype}'s precision, but something cast it",
+            message=f"{name} has dtype {dtype}, not the float64 of the inputs: the values are "
+            f"right to {dtype}'s precision, but something cast them",
         )  # fmt: skip
     return finding
 
 
 def judge_with_l2(name, at_1, at_2, right_data, penalty, sizes) -> Finding:
     """``dW`` or ``db`` with L2: the learner was called at λ and 2λ; the data part is
-    ``2 G(λ) − G(2λ)`` and the penalty part ``G(2λ) − G(λ)``, each judged on its own."""
+    ``2 G(λ) − G(2λ)`` and the penalty part ``G(2λ) − G(λ)``, each judged on its own (a bias
+    has no penalty part)."""
     arrays_1, problem = _as_arrays(name, at_1, right_data[0].shape)
     arrays_2, _ = _as_arrays(name, at_2, right_data[0].shape)
     if isinstance(problem, Finding) or arrays_2 is None:
@@ -172,21 +196,23 @@ def judge_with_l2(name, at_1, at_2, right_data, penalty, sizes) -> Finding:
         return judge(name, at_1, right_data, sizes, intermediate=False)  # reports the NaN
     total = [d + p for d, p in zip(right_data, penalty, strict=True)]
     whole = judge(name, at_1, total, sizes, intermediate=False)
-    if whole.verdict != "wrong":
-        return whole  # right, or scaled as a whole, or a form problem
+    if whole.verdict in ("ok", "shape"):
+        return whole
     data = [2 * a - b for a, b in zip(arrays_1, arrays_2, strict=True)]
     extra = [b - a for a, b in zip(arrays_1, arrays_2, strict=True)]
     tol = _tolerance(arrays_1)
-    data_says = _value_finding(name, compare(data, right_data, sizes, tol), sizes, "'s data term")
+    size = right_data[0].size
+    data_scale = compare(data, right_data, sizes, tol)
+    data_says = _value_finding(name, data_scale, sizes, "'s data term", size=size)
     if not any(np.any(p) for p in penalty):  # a bias: no penalty
-        scale_pen = max(float(np.linalg.norm(e)) / max(np.linalg.norm(a), 1e-300)
-                        for e, a in zip(extra, arrays_1, strict=True))  # fmt: skip
-        if scale_pen > tol:
+        moved = max(float(np.linalg.norm(e)) / max(float(np.linalg.norm(a)), 1e-300)
+                    for e, a in zip(extra, arrays_1, strict=True))  # fmt: skip
+        if moved > tol:
             return Finding(
                 "wrong", f"{name} changes with λ: the L2 penalty is on the weights only",
                 part="penalty",
             )  # fmt: skip
-        return data_says.but(part="data")
+        return whole
     pen_scale = compare(extra, penalty, sizes, tol)
     if all(r == 0 for r in pen_scale.ratios):
         pen_says = Finding(
@@ -202,6 +228,9 @@ def judge_with_l2(name, at_1, at_2, right_data, penalty, sizes) -> Finding:
         return pen_says.but(part="penalty")
     if pen_says.verdict == "ok":
         return data_says.but(part="data")
+    same = (data_scale.coefficient, data_scale.power) == (pen_scale.coefficient, pen_scale.power)
+    if whole.verdict == "scaled" and same:
+        return whole  # one factor on the whole gradient
     verdict = "wrong" if "wrong" in (data_says.verdict, pen_says.verdict) else "scaled"
     return data_says.but(
         verdict=verdict, part="both", message=f"{data_says.message}; {pen_says.message}"
