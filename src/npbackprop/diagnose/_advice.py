@@ -182,7 +182,9 @@ def advise(findings: dict, convention, first_wrong: int | None, L: int, hidden: 
             "pick one. " + book("twice")
         )
     if call is not None:
-        out.append(call.message + ("." if not call.message.endswith(".") else ""))
+        note = call.message + ("" if call.message.endswith((".", "?")) else ".")
+        # layer numbers off by one explain the missing and misshapen gradients: say it first
+        out.insert(0 if "off by one" in note else len(out), note)
     if not out:
         meaning = MEANING.get(convention)
         tail = (
