@@ -50,8 +50,64 @@ def test_nielsen_update_is_the_deferred_step_with_l2_over_the_training_set(hidde
         assert_close(params[f"W{l}"] - eta * d[f"dW{l}"], nielsen, f"W{l}", rtol=1e-12)
 
 
+def test_nielsen_summed_backprop_is_the_sum_convention_and_the_update_divides_it():
+    """Nielsen's network.py and d2l 0.17's sgd share a label: the sum's gradient, then / m."""
+    X, Y = datasets.moons(m=31, seed=6)
+    params = network.init_params([2, 4, 1], seed=2)
+    nabla = {k: np.zeros_like(v) for k, v in params.items()}
+    for i in range(X.shape[1]):  # update_mini_batch: backprop per example, nabla_w += ...
+        g = network.gradients(params, X[:, [i]], Y[:, [i]], hidden="tanh")
+        for k in params:
+            nabla[k] += g[f"d{k}"]
+    s = network.gradients(params, X, Y, hidden="tanh", convention="sum")
+    d = network.gradients(params, X, Y, hidden="tanh", convention="deferred")
+    for k in params:
+        assert_close(nabla[k], s[f"d{k}"], f"nabla_{k} = sum convention", rtol=1e-12)
+        assert_close(nabla[k] / X.shape[1], d[f"d{k}"], f"eta/m step, {k}", rtol=1e-12)
+
+
+def test_nielsen_network3_penalty_is_m_times_network2s():
+    """network3.py: mean log-likelihood + 0.5 λ ‖w‖² / (n/m); network2.py: λ/n w per step."""
+    n, m, lambd = 600, 20, 0.1
+    W = np.random.default_rng(0).normal(size=(3, 4))
+    eps = 1e-6  # the penalty's gradient by centred differences
+
+    def penalty(w):
+        return 0.5 * lambd * np.sum(w * w) / (n / m)
+
+    grad = np.zeros_like(W)
+    for j in np.ndindex(W.shape):
+        step = np.zeros_like(W)
+        step[j] = eps
+        grad[j] = (penalty(W + step) - penalty(W - step)) / (2 * eps)
+    assert_close(grad, m * (lambd / n) * W, "network3 = m x network2", rtol=1e-8)
+
+
+def test_cs231n_assignment_penalty_has_no_half_so_weight_decay_is_2_reg():
+    """linear_svm.py: loss += reg * np.sum(W * W) on a mean loss: gradient 2 reg W."""
+    Xs, Ys = datasets.spirals(m=60, n_classes=3, seed=1)
+    X, y = Xs.T, datasets.labels_of(Ys)
+    N, reg = X.shape[0], 0.02
+    W = np.random.default_rng(4).normal(size=(2, 3))
+    loss, dW = 0.0, np.zeros_like(W)
+    for i in range(N):  # the starter's loop: a sum over the examples ...
+        p = softmax_rows(X[i] @ W)
+        loss -= np.log(p[y[i]])
+        dW += np.outer(X[i], p - np.eye(3)[y[i]])
+    loss /= N  # ... then "we want it to be an average instead"
+    dW /= N
+    loss += reg * np.sum(W * W)
+    dW += 2 * reg * W
+    p = {"W1": W.T, "b1": np.zeros((3, 1))}
+    ours = network.gradients(p, Xs, Ys, output="softmax", lambd=2 * N * reg)
+    assert_close(dW.T, ours["dW1"], "lambda = 2 n reg", rtol=1e-12)
+    assert network.cost(p, Xs, Ys, output="softmax", lambd=2 * N * reg) == pytest.approx(
+        loss, rel=1e-13
+    )
+
+
 @pytest.mark.verifies("eq-ro-cs231n-reg")
-def test_cs231n_case_study_is_the_absorbed_convention_with_lambda_m_reg():
+def test_cs231n_case_study_is_the_absorbed_convention_with_lambda_n_reg():
     Xs, Ys = datasets.spirals(m=99, n_classes=3, seed=2)
     X, y = Xs.T, datasets.labels_of(Ys)
     N = X.shape[0]
@@ -126,8 +182,8 @@ def test_spatial_cross_entropy_and_mse_divide_by_every_element(torch_live):
 def test_sgd_weight_decay_and_momentum_map_onto_the_course(torch_live):
     wd = torch_live["sgd_weight_decay"]["inputs"]
     W, dW, lr, decay = wd["W"], wd["dW"], wd["lr"], wd["weight_decay"]
-    m, lambd = 40, decay * 40  # weight_decay = λ/m
-    course = W - lr * (dW + lambd / m * W)
+    n, lambd = 40, decay * 40  # weight_decay = λ/n, n the training set
+    course = W - lr * (dW + lambd / n * W)
     assert_close(torch_live["sgd_weight_decay"]["outputs"]["W_new"], course, "decay", rtol=1e-14)
     mom = torch_live["sgd_momentum"]
     lr, beta = mom["inputs"]["lr"], mom["inputs"]["momentum"]
