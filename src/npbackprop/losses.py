@@ -141,8 +141,9 @@ class OutputPair:
 
     Adding a loss is adding one of these to :data:`PAIRS` (and, for a new output activation,
     its :class:`npbackprop.activations.Activation`); ``tests/test_registry.py`` checks every
-    field and names what is missing. Canonical means ``∂L/∂z = a - y``: the fused output
-    gradient ``A - Y`` is exact for the pair.
+    field and names what is missing. Canonical means ``∂L/∂z = a - y``: for the pair, the fused
+    output gradient ``A - Y`` is the derivative itself, not an approximation of it (and, like
+    any floating-point result, rounded).
 
     Attributes
     ----------

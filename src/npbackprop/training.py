@@ -166,10 +166,11 @@ def train(
         Examples per step; None means all m (full batch), and so does any value above m. The
         last batch of an epoch may be smaller; its gradient is averaged over its own size.
     lambd : float
-        L2 strength λ of the training set's cost, ``(λ / 2m) Σ ‖W[l]‖²`` with m the number of
-        training examples. A mini-batch's cost keeps this penalty (its data term is averaged
-        over the batch, the penalty is not rescaled to the batch size), so every step adds
-        ``(λ / m) W[l]`` to the mean gradient, on the short last batch too.
+        L2 strength λ of the training set's cost, ``(λ / 2n) Σ ‖W[l]‖²`` with n the number of
+        training examples (the course's m, which for full-batch training is the training set).
+        A mini-batch's cost keeps this penalty (its data term is averaged over the batch's m
+        examples, the penalty is not rescaled to the batch size), so every step adds
+        ``(λ / n) W[l]`` to the mean gradient, on the short last batch too.
     keep_prob : float
         Inverted-dropout keep probability for hidden units.
     fused : bool
@@ -349,8 +350,9 @@ class _Loop:
         for index in batches:
             Xb, Yb = (self.X, self.Y) if index is None else (self.X[:, index], self.Y[:, index])
             mb = Xb.shape[1]
-            # The data term is averaged over the batch, the L2 penalty over the training set:
-            # λ/(2m) ‖W‖² for every batch (the network code divides its lambd by mb).
+            # The data term is averaged over the batch, the L2 penalty over the training set of
+            # n = m examples: λ/(2n) ‖W‖² for every batch (the network code divides its lambd
+            # by mb).
             J, grads = training_step(
                 Xb, Yb, self.params, settings=self.settings, lambd=self.settings.lambd * mb / m,
                 rng=self.rng, workspace=self.workspace,
