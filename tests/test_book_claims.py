@@ -175,6 +175,25 @@ def test_small_text_is_named_with_its_size_on_the_phone(plt):
     check_figure(fig, smallest=4)  # the threshold is the caller's
 
 
+def test_the_exponents_of_a_log_axis_are_measured_at_their_own_size(plt):
+    """A log axis labels its ticks 10^{-16} in mathtext, whose exponent is drawn at 0.7 times
+    the label's font size: at 12 points in a 4.5-inch figure the labels' font size reads (about
+    13 px on the phone) but their exponents do not (about 9 px). A subscript in a title is
+    measured the same way."""
+    from npbackprop._book import ClaimError, check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.loglog([1e2, 1e5], [1e-16, 1e-2])
+    ax.tick_params(labelsize=12)
+    with pytest.raises(ClaimError, match=r"mathdefault\{10\^\{2\}\}.* are \d\.\d px"):
+        check_figure(fig)
+    ax.tick_params(labelsize=17)  # exponents of 11.9 points: they read
+    check_figure(fig)
+    ax.set_title("$dW_{1}$", fontsize=12)
+    with pytest.raises(ClaimError, match=r"'\$dW_\{1\}\$' are \d\.\d px"):
+        check_figure(fig)
+
+
 @pytest.mark.parametrize("where", ["axes", "figure"])
 def test_a_legend_over_the_data_fails(plt, where):
     from npbackprop._book import ClaimError, check_figure

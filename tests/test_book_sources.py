@@ -32,6 +32,7 @@ PREFIXES = {
     "practice/frameworks.md": "f",
     "practice/rosetta.md": "ro",
     "appendix/performance.md": "perf",
+    "appendix/numerics.md": "num",
 }
 
 CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.MULTILINE | re.DOTALL)

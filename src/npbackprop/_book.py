@@ -197,7 +197,9 @@ def check_figure(
 
     The book shows a figure as a PNG (cropped to what is drawn, as Jupyter saves it) scaled down
     to ``shown`` CSS pixels on a phone. Raises :class:`ClaimError` if any text (tick labels,
-    axis labels, titles, legend entries, annotations) is then smaller than ``smallest`` pixels,
+    axis labels, titles, legend entries, annotations) is then smaller than ``smallest`` pixels
+    (for mathtext, its smallest glyph: the exponent of a log axis's tick label ``10^{-16}`` is
+    drawn at 0.7 times the label's font size),
     if a legend covers a plotted point or line, or if the background is transparent (a dark
     page would show through, and black text would vanish).
 
@@ -240,7 +242,7 @@ def check_figure(
             continue
         if text.get_window_extent(renderer).width == 0:
             continue
-        px = text.get_fontsize() * fig.dpi / 72 * scale
+        px = _smallest_glyph_size(text) * fig.dpi / 72 * scale
         if px < smallest:
             small.setdefault(f"{px:.1f} px", []).append(text.get_text())
     for px, texts in small.items():
@@ -278,6 +280,28 @@ def check_figure(
             f"{shown:.0f} px wide there, scaled by {scale:.2f}; text needs {smallest:g} px: "
             f"make the figure narrower or the text larger)"
         )
+
+
+def _smallest_glyph_size(text) -> float:
+    """The size in points of the smallest glyph ``text`` draws: its font size, or less where
+    its mathtext shrinks a part (the exponent of a log axis's ``10^{-16}``, a subscript, a
+    fraction), which Matplotlib draws at 0.7 times the font size per level."""
+    from matplotlib import cbook
+    from matplotlib.mathtext import MathTextParser
+
+    size = text.get_fontsize()
+    if text.get_usetex() or not text.get_parse_math():
+        return size
+    sizes = [size]
+    for line in text.get_text().split("\n"):  # Matplotlib lays out each line on its own
+        if not cbook.is_math_text(line):
+            continue
+        try:
+            parsed = MathTextParser("path").parse(line, 72, text.get_fontproperties())
+        except ValueError:  # not valid mathtext: Matplotlib would fail to draw it anyway
+            continue
+        sizes += [glyph[1] for glyph in parsed.glyphs]
+    return min(sizes)
 
 
 def _tick_labels_outside_the_limits(fig) -> set[int]:
