@@ -51,8 +51,7 @@ def _scaled_advice(scaled: dict, params: list, convention, L: int) -> list[str]:
                 f"your dZ already holds it (absorbed: dZ{L} = (A{L} - Y)/m) and the dW and db "
                 "lines divide by m again"
                 if convention == "absorbed"
-                else "somewhere on the way to these gradients they are divided by m a second "
-                "time"
+                else "on the way to these gradients they are divided by m a second time"
             )
             out.append(
                 f"The 1/m is applied twice in {where}: {extra}. Keep one: the course puts it "
