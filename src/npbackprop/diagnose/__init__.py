@@ -109,6 +109,15 @@ def _check_arity(fn, adapter: str, call_text: str, count: int, hint: str = "") -
         ) from None
 
 
+def _check_arity_lambd(fn, adapter: str, call_start: str, lambd) -> None:
+    """:func:`_check_arity` for an adapter that passes ``lambd`` as a fourth argument or not."""
+    if lambd is None:
+        _check_arity(fn, adapter, f"{call_start}) without lambd", 3,
+                     ": give lambd=... (the L2 strength) for a function that takes it")  # fmt: skip
+    else:
+        _check_arity(fn, adapter, f"{call_start}, lambd)", 4)
+
+
 def _check_layers(layers, least: int = 2) -> tuple:
     if isinstance(layers, str) or not hasattr(layers, "__iter__"):
         raise InputTypeError(
@@ -372,11 +381,7 @@ def check_three_layer(fn, lambd=None) -> Report:
     """
     fn = _check_fn(fn)
     lambd = _check_lambd(lambd)
-    if lambd is None:
-        _check_arity(fn, "check_three_layer", "fn(X, Y, cache) without lambd", 3,
-                     ": give lambd=... (the L2 strength) for a function that takes it")  # fmt: skip
-    else:
-        _check_arity(fn, "check_three_layer", "fn(X, Y, cache, lambd)", 4)
+    _check_arity_lambd(fn, "check_three_layer", "fn(X, Y, cache", lambd)
     prob = problem(THREE_LAYER, "relu", "sigmoid")
 
     def make_args(m, lam):
@@ -432,11 +437,7 @@ def check(fn, layers, hidden="relu", output="sigmoid", lambd=None) -> Report:
     if output == "softmax" and layers[-1] < 2:
         raise ValueError(f"a softmax output needs at least 2 units; got layers {layers}")
     lambd = _check_lambd(lambd)
-    if lambd is None:
-        _check_arity(fn, "check", "fn(params, X, Y) without lambd", 3,
-                     ": give lambd=... (the L2 strength) for a function that takes it")  # fmt: skip
-    else:
-        _check_arity(fn, "check", "fn(params, X, Y, lambd)", 4)
+    _check_arity_lambd(fn, "check", "fn(params, X, Y", lambd)
     prob = problem(layers, hidden, output)
 
     def make_args(m, lam):
