@@ -44,7 +44,7 @@ LOGGER = logging.getLogger(__name__)
 
 CHAPTER_FOLDERS = ("answer/", "training/", "practice/")
 # Packages a chapter may use that the notebook does not require: module -> what to install.
-OPTIONAL = {"autograd": "autograd", "ml_dtypes": "ml_dtypes"}
+OPTIONAL = {"autograd": "autograd", "ml_dtypes": "ml_dtypes", "sklearn": "scikit-learn"}
 LOAD_RECORD = re.compile(r"""\bload_record\(\s*["']([^"']+)["']\s*\)""")
 OTHER_FILE_READ = re.compile(r"\bopen\(|\bPath\(|\.read_text\(|\bnp\.load(txt)?\(|\bjson\.load\(")
 MUTATORS = {

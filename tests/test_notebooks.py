@@ -31,11 +31,11 @@ ABSENT = {
     "myst-nb", "myst-parser", "sphinx", "sphinx-book-theme", "pydata-sphinx-theme",
     "sphinx-codeautolink", "sphinx-design", "sphinx-exercise", "sphinxcontrib-bibtex",
     "jupyter-cache", "docutils", "autograd", "ml-dtypes", "sympy", "torch", "hypothesis",
-    "pytest",
+    "pytest", "scikit-learn",
 }  # fmt: skip
 ABSENT_MODULES = ["myst_nb", "sphinx", "jupyter_cache", "docutils", "autograd", "ml_dtypes",
-                  "sympy", "torch", "hypothesis", "pytest"]  # fmt: skip
-OPTIONAL_MODULES = ["autograd", "ml_dtypes"]  # what the chapters' %%needs cells ask for
+                  "sympy", "torch", "hypothesis", "pytest", "sklearn"]  # fmt: skip
+OPTIONAL_MODULES = ["autograd", "ml_dtypes", "sklearn"]  # what the %%needs cells ask for
 # MyST that plain Markdown would show as it is: roles, directives, targets, glue, options.
 MYST = re.compile(
     r"\{(eq|ref|numref|doc|cite|cite:\w+|glue|glue:\w+|term|math|download|prf:\w+)\}`"

@@ -215,3 +215,28 @@ def test_d2l_sum_then_divide_is_the_sum_convention_then_one_over_m(torch_live):
     assert_close(case["outputs"]["sum"]["db"], s["db1"][0], "sum db", rtol=1e-12)
     assert_close(case["outputs"]["sum"]["dw"] / m, d["dW1"].T, "/ batch_size", rtol=1e-12)
     assert_close(case["outputs"]["mean"]["dw"], d["dW1"].T, "l.mean() = mean", rtol=1e-12)
+
+
+@pytest.mark.parametrize("size", [17, 64])
+def test_sklearn_mlp_sgd_step_is_deferred_with_alpha_over_the_batch(size):
+    """scikit-learn's MLPClassifier, live: one plain SGD step on a batch is the package's
+    deferred step with lambd = alpha on that batch (L2 divided by the batch's size)."""
+    neural = pytest.importorskip("sklearn.neural_network")
+    X, Y = datasets.moons(m=size, seed=3)
+    start = network.init_params([2, 5, 3, 1], seed=4, init=0.7)
+    eta, alpha = 0.2, 0.3
+    mlp = neural.MLPClassifier(
+        hidden_layer_sizes=(5, 3), activation="tanh", solver="sgd", alpha=alpha,
+        batch_size=size, learning_rate_init=eta, momentum=0.0, shuffle=False,
+    )  # fmt: skip
+    mlp.partial_fit(X.T, Y[0], classes=[0, 1])
+    for l in (1, 2, 3):
+        mlp.coefs_[l - 1][...] = start[f"W{l}"].T
+        mlp.intercepts_[l - 1][...] = start[f"b{l}"][:, 0]
+    mlp.partial_fit(X.T, Y[0])
+    g = network.gradients(start, X, Y, hidden="tanh", lambd=alpha)
+    for l in (1, 2, 3):
+        step = start[f"W{l}"] - eta * g[f"dW{l}"]
+        assert_close(mlp.coefs_[l - 1], step.T, f"W{l}", rtol=1e-12)
+        bias = start[f"b{l}"] - eta * g[f"db{l}"]
+        assert_close(mlp.intercepts_[l - 1], bias[:, 0], f"b{l}", rtol=1e-12)

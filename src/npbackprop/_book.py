@@ -427,6 +427,10 @@ def load_record(path) -> dict:
     return _from_record(json.loads(text))
 
 
+#: What to ``pip install`` for an import name that differs from its distribution's name.
+PIP_NAMES = {"sklearn": "scikit-learn"}
+
+
 def needs(line: str, cell: str) -> None:
     """The ``%%needs`` cell magic: run the cell if the packages on the first line import.
 
@@ -439,6 +443,8 @@ def needs(line: str, cell: str) -> None:
     >>> needs("numpy", "x = 1")  # outside IPython the cell is only checked, not run
     >>> needs("no_such_package_xyz", "x = 1")  # doctest: +ELLIPSIS
     Skipped: this cell needs no_such_package_xyz (pip install no-such-package-xyz); the text ...
+    >>> PIP_NAMES["sklearn"]          # an import name whose distribution is called otherwise
+    'scikit-learn'
     """
     import importlib.util
 
@@ -447,7 +453,7 @@ def needs(line: str, cell: str) -> None:
         raise ValueError("%%needs takes the packages the cell needs, e.g. %%needs autograd")
     missing = [p for p in packages if importlib.util.find_spec(p) is None]
     if missing:
-        names = " ".join(m.replace("_", "-") for m in missing)
+        names = " ".join(PIP_NAMES.get(m, m.replace("_", "-")) for m in missing)
         print(
             f"Skipped: this cell needs {', '.join(missing)} (pip install {names}); "
             "the text after it quotes the book's own run."
