@@ -92,7 +92,7 @@ def _mode(fn) -> str:
         return "deep"
     if names[:1] == ["X"]:
         return "three-layer"
-    if len(names) >= 2 and names[1] in ("X",):
+    if names[1:2] == ["X"]:
         return "generic"
     return "two-layer"
 

@@ -90,8 +90,7 @@ def _scaled_advice(scaled: dict, params: list, convention, L: int) -> list[str]:
             out.append(
                 f"{listed}: a constant factor {factor_text(c, 0)}, which does not depend on m, "
                 "so it is not a 1/m slip: look for a stray constant (a 2 from a derivative, a "
-                "factor in dZ{L}). ".format(L=L)
-                + book("output")
+                f"factor in dZ{L}). " + book("output")
             )
         else:
             factor = "a factor that changes with m" if p is None else factor_text(c, p)
