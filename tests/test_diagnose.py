@@ -612,3 +612,20 @@ def test_grouped_shape_advice_and_the_misbehaving_headline():
     text = str(diagnose.check_two_layer(mutates))
     assert text.startswith("The gradients of the mean cost J are right")
     assert "but the function misbehaved" in text.splitlines()[0]
+
+
+def test_l2_trouble_only_at_twice_lambda_is_reported():
+    """The second call (at 2λ) is judged too: a missing value or a NaN there is a finding."""
+
+    def none_at_2(params, X, Y, lambd):
+        grads = _l2_backward()(params, X, Y, lambd)
+        return {**grads, "dW1": None} if lambd > 1 else grads
+
+    def nan_at_2(params, X, Y, lambd):
+        grads = _l2_backward()(params, X, Y, lambd)
+        return {**grads, "dW1": grads["dW1"] * np.nan} if lambd > 1 else grads
+
+    f = diagnose.check(none_at_2, L2_NET[0], hidden="tanh", lambd=0.7).findings["dW1"]
+    assert f.verdict == "missing"
+    f = diagnose.check(nan_at_2, L2_NET[0], hidden="tanh", lambd=0.7).findings["dW1"]
+    assert f.verdict == "nonfinite"

@@ -189,11 +189,14 @@ def judge_with_l2(name, at_1, at_2, right_data, penalty, sizes) -> Finding:
     ``2 G(λ) − G(2λ)`` and the penalty part ``G(2λ) − G(λ)``, each judged on its own (a bias
     has no penalty part)."""
     arrays_1, problem = _as_arrays(name, at_1, right_data[0].shape)
-    arrays_2, _ = _as_arrays(name, at_2, right_data[0].shape)
-    if isinstance(problem, Finding) or arrays_2 is None:
+    arrays_2, problem_2 = _as_arrays(name, at_2, right_data[0].shape)
+    if isinstance(problem, Finding):
         return problem
-    if not all(np.all(np.isfinite(a)) for a in arrays_1 + arrays_2):
-        return judge(name, at_1, right_data, sizes, intermediate=False)  # reports the NaN
+    if arrays_2 is None:  # fine at λ, not at 2λ: the form problem at 2λ (always a Finding)
+        return problem_2
+    for values, arrays in ((at_1, arrays_1), (at_2, arrays_2)):
+        if not all(np.all(np.isfinite(a)) for a in arrays):
+            return judge(name, values, right_data, sizes, intermediate=False)  # the NaN
     total = [d + p for d, p in zip(right_data, penalty, strict=True)]
     whole = judge(name, at_1, total, sizes, intermediate=False)
     if whole.verdict in ("ok", "shape"):
