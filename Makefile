@@ -15,7 +15,7 @@ STRICT     ?= -nW --keep-going
 SPHINXOPTS ?= -j auto
 SPHINXBUILD = $(VENV)/bin/sphinx-build $(STRICT) -c conf -d $(BUILD)/doctrees $(SPHINXOPTS)
 
-.PHONY: help venv test lint format doctest html serve pytest bench pytorch-record clean
+.PHONY: help venv test lint format doctest html serve pytest bench pytorch-record library-records clean
 
 help:
 	@echo "make html     build the book into $(BUILD)/html (strict: any warning fails)"
@@ -24,6 +24,8 @@ help:
 	@echo "make serve    rebuild the book on every change to docs/, conf/ or src/ and serve it"
 	@echo "make bench    step time vs PyTorch, matmul roofline, memory (never part of make test)"
 	@echo "make pytorch-record  rewrite docs/practice/pytorch-record.json (needs torch==2.13.0)"
+	@echo "make library-records rewrite docs/practice/libraries-record.json (Keras, TensorFlow,"
+	@echo "              JAX/optax, Opacus at the versions .ci/run installs)"
 	@echo "make format   rewrite the code with ruff format and fix imports"
 	@echo "make clean    remove the venv and every generated file"
 
@@ -83,6 +85,10 @@ bench: $(STAMP)
 # a live run on every `make test` (tests/test_pytorch_record.py).
 pytorch-record: $(STAMP)
 	$(PY) tests/pytorch_record.py
+
+# The same for the libraries of the chapter "After PyTorch" (tests/test_libraries_record.py).
+library-records: $(STAMP)
+	$(PY) tests/libraries_record.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .coverage htmlcov _build

@@ -338,3 +338,28 @@ def setup(app):
     app.connect("env-get-updated", rewrite_all_when_the_navigation_changes)
     app.connect("env-get-updated", rewrite_citing_pages_when_the_bibliography_changes)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+class _Refused:
+    """A meta-path finder under which the named top-level modules import as if absent."""
+
+    def __init__(self, names):
+        self.names = frozenset(names)
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] in self.names:
+            raise ModuleNotFoundError(
+                f"the book's build does not import {fullname!r} (its outputs come from a "
+                f"record; see conf.py)",
+                name=fullname,
+            )
+        return None
+
+
+def refuse_imports(*names: str) -> None:
+    """Make ``names`` (top-level modules) unimportable in this process and its forks."""
+    import sys
+
+    if not any(isinstance(f, _Refused) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Refused(names))
+

@@ -14,6 +14,12 @@ sys.path.insert(0, str(HERE))  # the local extension book_build.py
 
 import book_build  # noqa: E402
 
+# The frameworks whose outputs the book shows from committed records are never imported by the
+# build: sphinx-codeautolink imports the modules a code listing names to resolve its links, and
+# a listing of the record's cases names them all (TensorFlow alone takes seconds and logs to
+# stderr). Here they import as if absent, so the listings simply get no links for them.
+book_build.refuse_imports("torch", "tensorflow", "keras", "jax", "jaxlib", "optax", "opacus")
+
 # -- Project ------------------------------------------------------------------------------------
 project = "Where does the 1/m go?"
 author = "the npbackprop authors"
@@ -53,6 +59,8 @@ npbackprop_source_hash = book_build.source_hash(
     ROOT / "bench" / "book.py",
     # PyTorch's recorded outputs, which the Frameworks and Rosetta chapters compare with
     ROOT / "docs" / "practice" / "pytorch-record.json",
+    # and Keras's, TensorFlow's, JAX's and Opacus's, which "After PyTorch" compares with
+    ROOT / "docs" / "practice" / "libraries-record.json",
 )
 nb_execution_mode = os.environ.get("BOOK_EXECUTION_MODE", "cache")
 nb_execution_cache_path = str(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import autograd.numpy as anp
 import numpy as np
+import pytest
 from autograd import grad
 
 # The grids, typed from DESIGN.md §2 and §4 rather than imported, so that a name dropped from
@@ -185,3 +186,28 @@ def reference_cost(params, X, Y, *, hidden, output, lambd=0.0, reduction="mean")
             "W", params, params, X, Y, hidden, output, lambd, reduction, Masks([None] * L, 1.0)
         )
     )
+
+
+def assert_same(live, recorded, where, rtol=1e-10, same_dtype=True, atol=1e-14):
+    """A live library run against its record: same keys, dtypes and shapes, floats equal to
+    ``rtol`` and ``atol`` (other CPUs take other code paths: equal to rounding, not bit for
+    bit), everything else equal. ``same_dtype=False`` compares the values of arrays of another
+    float dtype."""
+    if isinstance(recorded, dict):
+        assert isinstance(live, dict), f"{where}: not a dict any more"
+        assert sorted(live) == sorted(recorded), f"{where}: keys differ"
+        for key in recorded:
+            assert_same(live[key], recorded[key], f"{where}.{key}", rtol, same_dtype, atol)
+    elif isinstance(recorded, np.ndarray):
+        assert isinstance(live, np.ndarray), f"{where}: not an array any more"
+        if same_dtype or not np.issubdtype(recorded.dtype, np.floating):
+            assert live.dtype == recorded.dtype, f"{where}: {live.dtype}, recorded {recorded.dtype}"
+        assert live.shape == recorded.shape, f"{where}: {live.shape}, recorded {recorded.shape}"
+        if np.issubdtype(recorded.dtype, np.floating):
+            np.testing.assert_allclose(live, recorded, rtol=rtol, atol=atol, err_msg=where)
+        else:
+            np.testing.assert_array_equal(live, recorded, err_msg=where)
+    elif isinstance(recorded, float):
+        assert live == pytest.approx(recorded, rel=rtol, abs=atol), where
+    else:
+        assert live == recorded, where

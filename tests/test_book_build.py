@@ -405,3 +405,19 @@ def test_a_changed_bibliography_entry_reaches_the_pages_that_cite_it(tmp_path):
     status, log = sphinx(tmp_path, 1, BOOK_BIBFILE=str(bib))
     assert status == 0, log
     assert "Lovelace, 1843a" in (tmp_path / "html" / "cites.html").read_text()
+
+
+def test_the_build_process_refuses_the_recorded_frameworks():
+    """conf.py makes PyTorch, TensorFlow, Keras, JAX, optax and Opacus unimportable in the
+    build (sphinx-codeautolink would import them to link a listing of the record's cases)."""
+    code = (
+        "import sys; sys.path.insert(0, 'conf'); import book_build\n"
+        "book_build.refuse_imports('json')\n"
+        "sys.modules.pop('json', None)\n"
+        "try:\n    import json\nexcept ModuleNotFoundError as e:\n    print('refused:', e)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert "refused: the book's build does not import 'json'" in done.stdout, done.stderr
+    conf = (ROOT / "conf" / "conf.py").read_text(encoding="utf-8")
+    for name in ("torch", "tensorflow", "keras", "jax", "optax", "opacus"):
+        assert f'"{name}"' in conf.split("refuse_imports(")[1].split(")")[0], name

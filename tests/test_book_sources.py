@@ -31,6 +31,7 @@ PREFIXES = {
     "practice/stability.md": "s",
     "practice/frameworks.md": "f",
     "practice/rosetta.md": "ro",
+    "practice/libraries.md": "lib",
     "appendix/performance.md": "perf",
     "appendix/numerics.md": "num",
 }

@@ -6,11 +6,12 @@ runs again with the pinned CPU build (CI installs it) and each recorded output m
 
 import json
 
-import numpy as np
 import pytest
 
 import pytorch_record
 from npbackprop._book import load_record, to_record
+
+from helpers import assert_same
 
 RECORD = json.loads(pytorch_record.RECORD.read_text(encoding="utf-8"))
 
@@ -23,26 +24,6 @@ def test_the_record_holds_every_case_and_nothing_else():
 
 def test_the_record_was_written_by_the_pinned_pytorch():
     assert RECORD["torch"] == pytorch_record.TORCH_VERSION
-
-
-def assert_same(live, recorded, where):
-    if isinstance(recorded, dict):
-        assert sorted(live) == sorted(recorded), f"{where}: keys differ"
-        for key in recorded:
-            assert_same(live[key], recorded[key], f"{where}.{key}")
-    elif isinstance(recorded, np.ndarray):
-        assert isinstance(live, np.ndarray), f"{where}: not an array any more"
-        assert live.dtype == recorded.dtype, where
-        assert live.shape == recorded.shape, where
-        if np.issubdtype(recorded.dtype, np.floating):
-            # other CPUs take other MKL code paths: equal to rounding, not bit for bit
-            np.testing.assert_allclose(live, recorded, rtol=1e-10, atol=1e-14, err_msg=where)
-        else:
-            np.testing.assert_array_equal(live, recorded, err_msg=where)
-    elif isinstance(recorded, float):
-        assert live == pytest.approx(recorded, rel=1e-10, abs=1e-14), where
-    else:
-        assert live == recorded, where
 
 
 @pytest.mark.parametrize("name", sorted(pytorch_record.CASES))
