@@ -18,7 +18,9 @@ import numpy as np
 import pytest
 
 import libraries_record as lr
+from npbackprop import network, optimizers
 from npbackprop._book import load_record, to_record
+from npbackprop.gradcheck import relative_error
 
 from helpers import assert_same
 
@@ -117,8 +119,6 @@ def test_per_example_gradients_are_the_deferred_columns_times_the_inputs():
     import autograd.numpy as anp
     from autograd import grad
 
-    from npbackprop import network
-
     p = lr._small_network(50, m=5)
     params = {"W1": p["W1"], "b1": p["b1"][:, None], "W2": p["W2"], "b2": p["b2"][:, None]}
     X, Y = p["X"].T, p["y"].T
@@ -136,3 +136,135 @@ def test_per_example_gradients_are_the_deferred_columns_times_the_inputs():
         outer = [np.outer(deferred[f"dZ{l}"][:, i], A[l - 1][:, i]) for i in range(X.shape[1])]
         np.testing.assert_allclose(each, outer, rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(np.mean(each, axis=0), deferred[f"dW{l}"], rtol=1e-12)
+
+
+# ------------------------------------------------------------------ each mapping, on live outputs
+def live_case(library, name):
+    return load_record_from(live(library)["cases"][name])
+
+
+def course_params(inp):
+    return {"W1": inp["W1"], "b1": inp["b1"][:, None], "W2": inp["W2"], "b2": inp["b2"][:, None]}
+
+
+def largest_error(ours, theirs):
+    return max(relative_error(ours[k], np.reshape(theirs[k], np.shape(ours[k]))) for k in ours)
+
+
+def test_keras_fit_is_the_deferred_step_with_lambda_2_l2_m():
+    case = live_case("keras", "keras_fit_l2")
+    inp, out = case["inputs"], case["outputs"]
+    p, X, Y = course_params(inp), inp["X"].T, inp["y"].T
+    for lambd, right in ((2 * inp["l2"] * X.shape[1], True), (inp["l2"] * X.shape[1], False)):
+        g = network.gradients(p, X, Y, hidden="tanh", lambd=lambd)
+        error = largest_error({k: p[k] - inp["lr"] * g["d" + k] for k in p}, out["new"])
+        assert (error < 1e-14) is right, (lambd, error)
+    cost = network.cost(p, X, Y, hidden="tanh", lambd=2 * inp["l2"] * X.shape[1])
+    assert out["loss"] == pytest.approx(cost, rel=1e-14)
+
+
+def test_keras_sample_weight_divides_by_the_batch_size_not_the_weights():
+    case = live_case("keras", "keras_sample_weight")
+    inp, out = case["inputs"], case["outputs"]
+    w, z, y = inp["sample_weight"], inp["z"][:, 0], inp["y"][:, 0]
+    weighted = w * (np.logaddexp(0.0, z) - y * z)
+    assert out["loss"]["sum_over_batch_size"] == pytest.approx(weighted.sum() / len(w), rel=1e-14)
+    assert out["loss"]["mean_with_sample_weight"] == pytest.approx(weighted.sum() / w.sum(), 1e-14)
+    X, Y = inp["X"].T, inp["y"].T
+    a = 1 / (1 + np.exp(-(inp["w"] @ X + inp["b"][:, None])))
+    summed = ((a - Y) * w) @ X.T
+    for reduction, divide_by in (
+        ("sum_over_batch_size", len(w)),
+        ("mean_with_sample_weight", w.sum()),
+    ):
+        step = inp["w"] - inp["lr"] * summed / divide_by
+        assert relative_error(step, out["step"][reduction]["w"]) < 1e-14, reduction
+    assert abs(w.sum() / len(w) - 1) > 0.1  # the two divisors differ enough to tell apart
+
+
+def test_tensorflow_sums_the_replicas_so_each_divides_by_the_global_batch():
+    case = live_case("tensorflow", "tf_distributed_step")
+    inp, out = case["inputs"], case["outputs"]
+    p, X, Y, lr, k = course_params(inp), inp["X"].T, inp["y"].T, inp["lr"], inp["replicas"]
+
+    def taken(result):
+        return {q: (p[q] - np.reshape(result[q], p[q].shape)) / lr for q in p}
+
+    def mean_grad(Xs, Ys, **kw):
+        g = network.gradients(p, Xs, Ys, hidden="tanh", **kw)
+        return {q: g["d" + q] for q in p}
+
+    whole = mean_grad(X, Y)
+    assert largest_error(whole, taken(out["even"]["global"])) < 1e-13
+    assert largest_error(whole, taken(out["even"]["default"])) < 1e-13
+    assert (
+        largest_error({q: k * v for q, v in whole.items()}, taken(out["even"]["local_mean"]))
+        < 1e-13
+    )
+    assert largest_error(mean_grad(X[:, :5], Y[:, :5]), taken(out["short"]["global"])) < 1e-13
+    g0 = mean_grad(X[:, :3], Y[:, :3], convention="sum")
+    g1 = mean_grad(X[:, 3:5], Y[:, 3:5], convention="sum")
+    default = {q: g0[q] / (3 * k) + g1[q] / (2 * k) for q in p}
+    assert largest_error(default, taken(out["short"]["default"])) < 1e-13
+    assert largest_error(mean_grad(X[:, :5], Y[:, :5]), taken(out["short"]["default"])) > 0.01
+    l2 = mean_grad(X, Y, lambd=2 * inp["l2"] * X.shape[1])
+    assert largest_error(l2, taken(out["l2"])) < 1e-13
+
+
+def test_jax_grad_of_the_mean_is_absorbed_and_vmap_grad_gives_the_deferred_columns():
+    case = live_case("jax", "jax_grads")
+    inp, out = case["inputs"], case["outputs"]
+    p, X, Y = course_params(inp), inp["X"].T, inp["y"].T
+    absorbed = network.gradients(p, X, Y, hidden="tanh", convention="absorbed")
+    deferred = network.gradients(p, X, Y, hidden="tanh", convention="deferred")
+    assert largest_error({k: absorbed["d" + k] for k in p}, out["mean_grad"]) < 1e-14
+    A1 = np.tanh(p["W1"] @ X + p["b1"])
+    dZ1, dZ2 = deferred["dZ1"], deferred["dZ2"]
+    each = {"W1": np.einsum("ui,vi->iuv", dZ1, X), "b1": dZ1.T,
+            "W2": np.einsum("ui,vi->iuv", dZ2, A1), "b2": dZ2.T}  # fmt: skip
+    for key, value in each.items():
+        assert relative_error(out["per_example"][key], value) < 1e-14, key
+        assert relative_error(out["per_example"][key], value / X.shape[1]) > 0.5, key
+
+
+def test_optax_decay_is_l2_with_weight_decay_lambda_over_n_and_adamw_is_decoupled():
+    case = live_case("jax", "optax_steps")
+    inp, out = case["inputs"], case["outputs"]
+    W, lr, wd = inp["W"], inp["lr"], inp["wd"]
+    assert relative_error(W - lr * (inp["grads"][0] + wd * W), out["sgd_decayed"]) < 1e-15
+    adam = optimizers.Adam()
+    start = {"W1": W, "b1": np.zeros((W.shape[0], 1))}
+    state, plain, decoupled = adam.init_state(start), start, start
+    plain_state, after, after_plain = adam.init_state(start), [], []
+    for g in inp["grads"]:
+        G = {"dW1": g, "db1": np.zeros((W.shape[0], 1))}
+        new, state = adam.update(decoupled, G, state, lr)
+        decoupled = {**new, "W1": new["W1"] - lr * wd * decoupled["W1"]}
+        plain, plain_state = adam.update(plain, G, plain_state, lr)
+        after.append(decoupled["W1"])
+        after_plain.append(plain["W1"])
+    assert relative_error(np.stack(after), out["adamw"]) < 1e-13
+    assert relative_error(np.stack(after_plain), out["adam"]) < 1e-13
+    assert relative_error(out["adamw"], out["adam"]) > 1e-3
+
+
+def test_opacus_clips_the_deferred_per_example_gradients_and_divides_by_the_expected_size():
+    case = live_case("opacus", "opacus_dp_step")
+    inp, out = case["inputs"], case["outputs"]
+    p, X, Y = course_params(inp), inp["X"].T, inp["y"].T
+    m = X.shape[1]
+    g = network.gradients(p, X, Y, hidden="tanh", convention="deferred")
+    A1 = np.tanh(p["W1"] @ X + p["b1"])
+    each = {"W1": np.einsum("ui,vi->iuv", g["dZ1"], X), "b1": g["dZ1"].T,
+            "W2": np.einsum("ui,vi->iuv", g["dZ2"], A1), "b2": g["dZ2"].T}  # fmt: skip
+    for expected in (6, 8):
+        recorded = out[f"expected_{expected}"]
+        for key, value in each.items():
+            assert relative_error(recorded["per_example"][key], value) < 1e-14, key
+    norms = np.sqrt(sum(np.sum(v.reshape(m, -1) ** 2, axis=1) for v in each.values()))
+    clip = np.minimum(1.0, inp["max_grad_norm"] / (norms + 1e-6))
+    assert 0 < np.sum(clip < 1) < m  # some clipped, some not
+    for expected in (6, 8):
+        new = {k: p[k] - inp["lr"] * np.einsum("i,i...->...", clip, each[k]).reshape(p[k].shape)
+               / expected for k in p}  # fmt: skip
+        assert largest_error(new, out[f"expected_{expected}"]["new"]) < 1e-14, expected
