@@ -83,3 +83,16 @@ def test_contract_defaults():
     assert sig["hidden"].kind is inspect.Parameter.KEYWORD_ONLY
     assert inspect.signature(network.cost).parameters["reduction"].default == "mean"
     assert inspect.signature(network.backward).parameters["fused"].default is True
+
+
+def test_the_declared_license_is_in_the_repository():
+    """pyproject.toml declares the MIT license; the repository carries its text."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    assert declared["project"]["license"] == "MIT"
+    text = (root / "LICENSE").read_text(encoding="utf-8")
+    assert text.startswith("MIT License")
+    assert "the npbackprop authors" in text
