@@ -43,24 +43,42 @@ Examples
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
-from npbackprop._validate import as_array, check_nonnegative, check_params, check_shape
+from npbackprop._validate import (
+    InputTypeError,
+    all_finite,
+    as_array,
+    as_float,
+    check_nonnegative,
+    check_params,
+    check_shape,
+    short_repr,
+)
 
 __all__ = ["Adam", "GradientDescent", "Momentum", "Optimizer", "RMSprop", "update_params"]
 
 
 def _check_number(value, name: str) -> float:
-    """A finite real number, as a float."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
+    """A finite real number, as a float (an int beyond float's range is not finite)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(
+        value, int | float | np.floating | np.integer
+    ):
+        raise InputTypeError(f"{name} must be a number, got {type(value).__name__}")
+    number = as_float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be finite, got {short_repr(value)}")
+    return number
+
+
+def _wide(arr: np.ndarray) -> np.ndarray:
+    """``arr`` in at least float32: the precision of the moments and of the step (a float16
+    gradient's square underflows, and ε = 1e-8 is 0 in float16)."""
+    return arr.astype(np.float32) if arr.dtype.itemsize < 4 else arr
 
 
 def _check_beta(value, name: str) -> float:
@@ -98,10 +116,13 @@ class Optimizer:
         -------
         dict
             ``{"t": 0}`` plus this optimizer's moments (``"v"``, ``"s"``), each a dict of
-            zero arrays keyed like ``params``.
+            zero arrays keyed and shaped like ``params``, of their dtype but at least float32:
+            the moments of float16 parameters are float32 (a float16 ``s`` would lose the
+            square of every gradient below about 2e-4).
         """
         _, params = check_params(params)
-        return {"t": 0, **{name: {k: np.zeros_like(v) for k, v in params.items()}
+        return {"t": 0, **{name: {k: np.zeros(v.shape, np.promote_types(v.dtype, np.float32))
+                                  for k, v in params.items()}
                            for name in self._moments}}  # fmt: skip
 
     def rate_for(self, learning_rate: float, scale: float) -> float:
@@ -120,7 +141,15 @@ class Optimizer:
         scale = check_nonnegative(scale, "scale")
         if scale == 0:
             raise ValueError("scale must be positive, got 0")
-        return learning_rate if self.scale_invariant else learning_rate / scale
+        if self.scale_invariant:
+            return learning_rate
+        rate = learning_rate / scale
+        if not math.isfinite(rate):
+            raise ValueError(
+                f"scale must be large enough that learning_rate / scale is finite; got scale = "
+                f"{short_repr(scale)} for learning_rate = {short_repr(learning_rate)}"
+            )
+        return rate
 
     def update(self, params: dict, grads: dict, state: dict, learning_rate: float):
         """One step, as new parameters and a new state; the inputs are not modified.
@@ -138,22 +167,57 @@ class Optimizer:
         Returns
         -------
         (dict, dict)
-            The new parameters and the new state.
+            The new parameters, of their own dtype, and the new state (moments of at least
+            float32, the step count a Python int).
+
+        Raises
+        ------
+        ValueError
+            For a state not made by :meth:`init_state` (moments that are not float arrays of
+            the parameters' shapes, a negative ``s``, a step count that is not an int ≥ 0), an
+            ε that is 0 in the step's precision, or a step whose result is not finite.
+
+        Notes
+        -----
+        The step is computed in the parameters' precision but at least float32, and written
+        back in the parameters' dtype: for float16 parameters, the moments, ε (1e-8 is 0 in
+        float16, which would make a zero gradient's step 0/0) and the step are float32.
         """
         _, params = check_params(params)
         learning_rate = check_nonnegative(learning_rate, "learning_rate")
         grads = _check_grads(grads, params)
         state = self._check_state(state, params)
+        self._check_epsilon_in(params)
         new = {k: v.copy() for k, v in params.items()}
-        new_state = {"t": state["t"], **{name: {k: v.copy() for k, v in state[name].items()}
-                                         for name in self._moments}}  # fmt: skip
-        self.update_in_place(new, grads, new_state, learning_rate)
+        new_state = {"t": state["t"], **{name: {
+            k: np.array(v, dtype=np.promote_types(v.dtype, np.float32))  # a copy
+            for k, v in state[name].items()} for name in self._moments}}  # fmt: skip
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.update_in_place(new, grads, new_state, learning_rate)
+        _check_result(new, new_state, learning_rate)
         return new, new_state
 
     def update_in_place(self, params: dict, grads: dict, state: dict, learning_rate: float):
         """The step of :meth:`Optimizer.update`, written into ``params`` and ``state`` (the caller
         owns them), without checks: for training loops that have validated their inputs once."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__name__} is the base class of the optimizers and takes no step; use "
+            "one of its subclasses: GradientDescent, Momentum, RMSprop or Adam"
+        )
+
+    def _check_epsilon_in(self, params: dict) -> None:
+        """Raise if ε is 0 in the precision of the step (a zero gradient would give 0/0)."""
+        epsilon = getattr(self, "epsilon", None)
+        if epsilon is None:
+            return
+        for value in params.values():
+            dtype = np.promote_types(value.dtype, np.float32)
+            if dtype.type(epsilon) == 0:
+                raise ValueError(
+                    f"epsilon must be positive in {dtype}, the precision of the step for "
+                    f"parameters of dtype {value.dtype}; got epsilon = {epsilon!r}, which is 0 "
+                    f"in {dtype}"
+                )
 
     def _check_state(self, state, params) -> dict:
         if not isinstance(state, dict) or "t" not in state:
@@ -161,9 +225,7 @@ class Optimizer:
                 f"state must be the dict made by {type(self).__name__}().init_state(params), "
                 f"got {type(state).__name__}"
             )
-        t = state["t"]
-        if isinstance(t, bool) or not isinstance(t, int | np.integer) or t < 0:
-            raise ValueError(f"state['t'] must be a step count (an int >= 0), got {t!r}")
+        checked = {"t": _check_step_count(state["t"])}
         for name in self._moments:
             moments = state.get(name)
             if not isinstance(moments, dict) or set(moments) != set(params):
@@ -171,10 +233,54 @@ class Optimizer:
                     f"state[{name!r}] must hold one array per parameter ({sorted(params)}); "
                     f"make it with init_state(params)"
                 )
+            checked[name] = {}
             for key, value in params.items():
-                check_shape(as_array(moments[key], f"state[{name!r}][{key!r}]"), value.shape,
-                            f"state[{name!r}][{key!r}]", f"the shape of {key}")  # fmt: skip
-        return state
+                where = f"state[{name!r}][{key!r}]"
+                moment = moments[key]
+                if not isinstance(moment, np.ndarray) or moment.dtype.kind != "f":
+                    shown = moment.dtype if isinstance(moment, np.ndarray) else type(moment)
+                    raise InputTypeError(
+                        f"{where} must be a floating-point array shaped like {key} (as made by "
+                        f"init_state); got {getattr(shown, '__name__', shown)}"
+                    )
+                moment = as_array(moment, where, ndim=None)
+                check_shape(moment, value.shape, where, f"the shape of {key}")
+                if name == "s" and (moment < 0).any():
+                    raise ValueError(
+                        f"{where} must be >= 0 (a running mean of squared gradients); got "
+                        f"{float(moment.min())!r} at index "
+                        f"{tuple(int(i) for i in np.unravel_index(moment.argmin(), moment.shape))}"
+                    )
+                checked[name][key] = moment
+        return checked
+
+
+def _check_step_count(t) -> int:
+    """The step count as a Python int (a NumPy int would wrap: int8 127 + 1 is -128)."""
+    what = "state['t'] must be a step count (an int >= 0"
+    if isinstance(t, bool | np.bool_) or not isinstance(t, int | np.integer):
+        raise InputTypeError(f"{what}), got {short_repr(t)}")
+    t = int(t)
+    if t < 0:
+        raise ValueError(f"{what}), got {short_repr(t)}")
+    if t > sys.float_info.max:  # b ** t needs t as a float
+        raise ValueError(f"{what} within float range), got {short_repr(t)}")
+    return t
+
+
+def _check_result(params: dict, state: dict, learning_rate: float) -> None:
+    """Raise if a step gave non-finite parameters or moments (it overflowed their dtype)."""
+    arrays = [(f"parameter {k}", v) for k, v in params.items()] + [
+        (f"state[{name!r}][{k!r}]", v)
+        for name, moments in state.items() if name != "t" for k, v in moments.items()
+    ]  # fmt: skip
+    for what, value in arrays:
+        if not all_finite(value):
+            raise ValueError(
+                f"learning_rate, grads and state must give a finite step; got {what} not finite "
+                f"in {value.dtype} after a step with learning_rate = {learning_rate!r} (lower "
+                f"it, or use a wider dtype)"
+            )
 
 
 def _check_grads(grads, params: dict) -> dict:
@@ -282,10 +388,10 @@ class RMSprop(Optimizer):
     def update_in_place(self, params, grads, state, learning_rate):
         beta, s = self.beta, state["s"]
         for key, value in params.items():
-            g = grads[f"d{key}"]
+            g = _wide(grads[f"d{key}"])
             s[key] *= beta
             s[key] += (1 - beta) * g * g
-            value -= learning_rate * g / (np.sqrt(s[key]) + self.epsilon)
+            value -= learning_rate * g / (np.sqrt(_wide(s[key])) + self.epsilon)
         state["t"] += 1
 
 
@@ -334,12 +440,13 @@ class Adam(Optimizer):
         c1, c2 = 1 - b1**t, 1 - b2**t  # the bias corrections of step t
         v, s = state["v"], state["s"]
         for key, value in params.items():
-            g = grads[f"d{key}"]
+            g = _wide(grads[f"d{key}"])
             v[key] *= b1
             v[key] += (1 - b1) * g
             s[key] *= b2
             s[key] += (1 - b2) * g * g
-            value -= learning_rate * (v[key] / c1) / (np.sqrt(s[key] / c2) + self.epsilon)
+            step = (_wide(v[key]) / c1) / (np.sqrt(_wide(s[key]) / c2) + self.epsilon)
+            value -= learning_rate * step
 
 
 def update_params(params: dict, grads: dict, learning_rate: float) -> dict:
