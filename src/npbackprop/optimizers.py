@@ -43,56 +43,28 @@ Examples
 from __future__ import annotations
 
 import math
-import sys
 from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
 
-from npbackprop._validate import (
-    InputTypeError,
-    all_finite,
-    as_array,
-    as_float,
-    check_nonnegative,
-    check_params,
-    check_shape,
-    short_repr,
+from npbackprop._optimizer_checks import (
+    check_beta,
+    check_epsilon,
+    check_epsilon_in,
+    check_grads,
+    check_result,
+    check_state,
 )
+from npbackprop._validate import check_nonnegative, check_params, short_repr
 
 __all__ = ["Adam", "GradientDescent", "Momentum", "Optimizer", "RMSprop", "update_params"]
-
-
-def _check_number(value, name: str) -> float:
-    """A finite real number, as a float (an int beyond float's range is not finite)."""
-    if isinstance(value, bool | np.bool_) or not isinstance(
-        value, int | float | np.floating | np.integer
-    ):
-        raise InputTypeError(f"{name} must be a number, got {type(value).__name__}")
-    number = as_float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{name} must be finite, got {short_repr(value)}")
-    return number
 
 
 def _wide(arr: np.ndarray) -> np.ndarray:
     """``arr`` in at least float32: the precision of the moments and of the step (a float16
     gradient's square underflows, and ε = 1e-8 is 0 in float16)."""
     return arr.astype(np.float32) if arr.dtype.itemsize < 4 else arr
-
-
-def _check_beta(value, name: str) -> float:
-    value = _check_number(value, name)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return value
-
-
-def _check_epsilon(value, name: str = "epsilon") -> float:
-    value = _check_number(value, name)
-    if value <= 0.0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -185,16 +157,16 @@ class Optimizer:
         """
         _, params = check_params(params)
         learning_rate = check_nonnegative(learning_rate, "learning_rate")
-        grads = _check_grads(grads, params)
-        state = self._check_state(state, params)
-        self._check_epsilon_in(params)
+        grads = check_grads(grads, params)
+        state = check_state(state, params, self)
+        check_epsilon_in(self, params)
         new = {k: v.copy() for k, v in params.items()}
         new_state = {"t": state["t"], **{name: {
             k: np.array(v, dtype=np.promote_types(v.dtype, np.float32))  # a copy
             for k, v in state[name].items()} for name in self._moments}}  # fmt: skip
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.update_in_place(new, grads, new_state, learning_rate)
-        _check_result(new, new_state, learning_rate)
+        check_result(new, new_state, learning_rate)
         return new, new_state
 
     def update_in_place(self, params: dict, grads: dict, state: dict, learning_rate: float):
@@ -204,98 +176,6 @@ class Optimizer:
             f"{type(self).__name__} is the base class of the optimizers and takes no step; use "
             "one of its subclasses: GradientDescent, Momentum, RMSprop or Adam"
         )
-
-    def _check_epsilon_in(self, params: dict) -> None:
-        """Raise if ε is 0 in the precision of the step (a zero gradient would give 0/0)."""
-        epsilon = getattr(self, "epsilon", None)
-        if epsilon is None:
-            return
-        for value in params.values():
-            dtype = np.promote_types(value.dtype, np.float32)
-            if dtype.type(epsilon) == 0:
-                raise ValueError(
-                    f"epsilon must be positive in {dtype}, the precision of the step for "
-                    f"parameters of dtype {value.dtype}; got epsilon = {epsilon!r}, which is 0 "
-                    f"in {dtype}"
-                )
-
-    def _check_state(self, state, params) -> dict:
-        if not isinstance(state, dict) or "t" not in state:
-            raise TypeError(
-                f"state must be the dict made by {type(self).__name__}().init_state(params), "
-                f"got {type(state).__name__}"
-            )
-        checked = {"t": _check_step_count(state["t"])}
-        for name in self._moments:
-            moments = state.get(name)
-            if not isinstance(moments, dict) or set(moments) != set(params):
-                raise ValueError(
-                    f"state[{name!r}] must hold one array per parameter ({sorted(params)}); "
-                    f"make it with init_state(params)"
-                )
-            checked[name] = {}
-            for key, value in params.items():
-                where = f"state[{name!r}][{key!r}]"
-                moment = moments[key]
-                if not isinstance(moment, np.ndarray) or moment.dtype.kind != "f":
-                    shown = moment.dtype if isinstance(moment, np.ndarray) else type(moment)
-                    raise InputTypeError(
-                        f"{where} must be a floating-point array shaped like {key} (as made by "
-                        f"init_state); got {getattr(shown, '__name__', shown)}"
-                    )
-                moment = as_array(moment, where, ndim=None)
-                check_shape(moment, value.shape, where, f"the shape of {key}")
-                if name == "s" and (moment < 0).any():
-                    raise ValueError(
-                        f"{where} must be >= 0 (a running mean of squared gradients); got "
-                        f"{float(moment.min())!r} at index "
-                        f"{tuple(int(i) for i in np.unravel_index(moment.argmin(), moment.shape))}"
-                    )
-                checked[name][key] = moment
-        return checked
-
-
-def _check_step_count(t) -> int:
-    """The step count as a Python int (a NumPy int would wrap: int8 127 + 1 is -128)."""
-    what = "state['t'] must be a step count (an int >= 0"
-    if isinstance(t, bool | np.bool_) or not isinstance(t, int | np.integer):
-        raise InputTypeError(f"{what}), got {short_repr(t)}")
-    t = int(t)
-    if t < 0:
-        raise ValueError(f"{what}), got {short_repr(t)}")
-    if t > sys.float_info.max:  # b ** t needs t as a float
-        raise ValueError(f"{what} within float range), got {short_repr(t)}")
-    return t
-
-
-def _check_result(params: dict, state: dict, learning_rate: float) -> None:
-    """Raise if a step gave non-finite parameters or moments (it overflowed their dtype)."""
-    arrays = [(f"parameter {k}", v) for k, v in params.items()] + [
-        (f"state[{name!r}][{k!r}]", v)
-        for name, moments in state.items() if name != "t" for k, v in moments.items()
-    ]  # fmt: skip
-    for what, value in arrays:
-        if not all_finite(value):
-            raise ValueError(
-                f"learning_rate, grads and state must give a finite step; got {what} not finite "
-                f"in {value.dtype} after a step with learning_rate = {learning_rate!r} (lower "
-                f"it, or use a wider dtype)"
-            )
-
-
-def _check_grads(grads, params: dict) -> dict:
-    if not hasattr(grads, "keys"):
-        raise ValueError(f"grads must be a dict with dW1, db1, ...; got {type(grads).__name__}")
-    checked = {}
-    for key, value in params.items():
-        if f"d{key}" not in grads:
-            raise ValueError(
-                f"grads must hold d{key} for parameter {key}; got keys {sorted(map(str, grads))}"
-            )
-        grad = as_array(grads[f"d{key}"], f"d{key}")
-        check_shape(grad, value.shape, f"d{key}", f"the shape of {key}")
-        checked[f"d{key}"] = grad
-    return checked
 
 
 @dataclass(frozen=True)
@@ -343,7 +223,7 @@ class Momentum(Optimizer):
     _moments: ClassVar[tuple] = ("v",)
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _check_beta(self.beta, "beta"))
+        object.__setattr__(self, "beta", check_beta(self.beta, "beta"))
 
     def update_in_place(self, params, grads, state, learning_rate):
         beta, v = self.beta, state["v"]
@@ -382,8 +262,8 @@ class RMSprop(Optimizer):
     _moments: ClassVar[tuple] = ("s",)
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _check_beta(self.beta, "beta"))
-        object.__setattr__(self, "epsilon", _check_epsilon(self.epsilon))
+        object.__setattr__(self, "beta", check_beta(self.beta, "beta"))
+        object.__setattr__(self, "epsilon", check_epsilon(self.epsilon))
 
     def update_in_place(self, params, grads, state, learning_rate):
         beta, s = self.beta, state["s"]
@@ -430,9 +310,9 @@ class Adam(Optimizer):
     _moments: ClassVar[tuple] = ("v", "s")
 
     def __post_init__(self):
-        object.__setattr__(self, "beta1", _check_beta(self.beta1, "beta1"))
-        object.__setattr__(self, "beta2", _check_beta(self.beta2, "beta2"))
-        object.__setattr__(self, "epsilon", _check_epsilon(self.epsilon))
+        object.__setattr__(self, "beta1", check_beta(self.beta1, "beta1"))
+        object.__setattr__(self, "beta2", check_beta(self.beta2, "beta2"))
+        object.__setattr__(self, "epsilon", check_epsilon(self.epsilon))
 
     def update_in_place(self, params, grads, state, learning_rate):
         state["t"] += 1
