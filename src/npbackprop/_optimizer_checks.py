@@ -55,7 +55,9 @@ def check_epsilon_in(optimizer, params: dict) -> None:
         return
     for value in params.values():
         dtype = np.promote_types(value.dtype, np.float32)
-        if dtype.type(epsilon) == 0:
+        with np.errstate(over="ignore", under="ignore"):  # ε = 1e308 is inf in float32: fine
+            vanishes = dtype.type(epsilon) == 0
+        if vanishes:
             raise ValueError(
                 f"epsilon must be positive in {dtype}, the precision of the step for "
                 f"parameters of dtype {value.dtype}; got epsilon = {epsilon!r}, which is 0 "
@@ -114,7 +116,7 @@ def check_step_count(t) -> int:
     return t
 
 
-def check_result(params: dict, state: dict, learning_rate: float) -> None:
+def check_result(params: dict, state: dict, learning_rate: float, optimizer) -> None:
     """Raise if a step gave non-finite parameters or moments (it overflowed their dtype)."""
     arrays = [(f"parameter {k}", v) for k, v in params.items()] + [
         (f"state[{name!r}][{k!r}]", v)
@@ -124,8 +126,8 @@ def check_result(params: dict, state: dict, learning_rate: float) -> None:
         if not all_finite(value):
             raise ValueError(
                 f"learning_rate, grads and state must give a finite step; got {what} not finite "
-                f"in {value.dtype} after a step with learning_rate = {learning_rate!r} (lower "
-                f"it, or use a wider dtype)"
+                f"in {value.dtype} after a step of {optimizer!r} with learning_rate = "
+                f"{learning_rate!r} (lower it, or use a wider dtype)"
             )
 
 

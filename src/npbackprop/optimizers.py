@@ -27,6 +27,13 @@ Each optimizer keeps its state (``v``, ``s``, the step count) in a dict made by
 leaving its inputs alone, and :meth:`Optimizer.update_in_place` is the same step written into
 arrays the caller owns (what :func:`npbackprop.training.train` uses).
 
+**float16.** The moments and the step are computed in the parameters' precision but at least
+float32, and the new parameters are written back in their own dtype: in float16 the square of a
+gradient below about 2e-4 underflows and ε = 1e-8 is 0, so a zero gradient would give 0/0.
+:meth:`Optimizer.update` refuses, with a ``ValueError`` naming the argument, a state that
+:meth:`Optimizer.init_state` could not have made, an ε that is 0 even in that precision, and a
+step whose result is not finite.
+
 Examples
 --------
 >>> import numpy as np
@@ -108,6 +115,8 @@ class Optimizer:
         --------
         >>> GradientDescent().rate_for(1.2, 400), Adam().rate_for(0.01, 400)
         (0.003, 0.01)
+
+        A ``scale`` so small that the rate would be infinite raises ``ValueError``.
         """
         learning_rate = check_nonnegative(learning_rate, "learning_rate")
         scale = check_nonnegative(scale, "scale")
@@ -166,7 +175,7 @@ class Optimizer:
             for k, v in state[name].items()} for name in self._moments}}  # fmt: skip
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.update_in_place(new, grads, new_state, learning_rate)
-        check_result(new, new_state, learning_rate)
+        check_result(new, new_state, learning_rate, self)
         return new, new_state
 
     def update_in_place(self, params: dict, grads: dict, state: dict, learning_rate: float):
