@@ -66,9 +66,8 @@ def test_float16_small_gradients_take_the_float64_step(make):
 def test_an_epsilon_that_vanishes_in_the_step_s_precision_is_named(make):
     params, grads = problem(np.float32, grad=0.0)
     opt = make(epsilon=1e-50)  # 0 in float32
-    with pytest.raises(ValueError, match=r"^epsilon .*got epsilon = 1e-50.*0 in float32") as info:
+    with pytest.raises(ValueError, match=r"^epsilon .*got epsilon = 1e-50.*0 in float32"):
         opt.update(params, grads, opt.init_state(params), 0.01)
-    assert "0" in str(info.value)
     params64, grads64 = problem(np.float64, grad=0.0)  # representable in float64: fine
     new, _ = opt.update(params64, grads64, opt.init_state(params64), 0.01)
     np.testing.assert_array_equal(new["W1"], params64["W1"])
