@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterable
 
 import numpy as np
@@ -63,15 +64,26 @@ def check_seed(seed, name: str = "seed", *, generator: bool = True, none: bool =
     return seed
 
 
+def as_float(value) -> float:
+    """``float(value)`` for a number already known to be real; an int beyond float's range
+    (``10**400``) is ±inf instead of an ``OverflowError``, so the caller's finiteness check
+    names the argument. Every check of a number argument converts it through here."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def check_finite_number(value, name: str) -> float:
     """``value`` as a finite float (an int or float, not a bool), else raise."""
     if isinstance(value, bool | np.bool_) or not isinstance(
         value, int | float | np.floating | np.integer
     ):
         raise InputTypeError(f"{name} must be a real number; got {short_repr(value)}")
-    if not np.isfinite(value):
+    number = as_float(value)
+    if not math.isfinite(number):
         raise ValueError(f"{name} must be finite; got {short_repr(value)}")
-    return float(value)
+    return number
 
 
 def as_real_array(x, name: str) -> np.ndarray:
@@ -173,26 +185,26 @@ def check_shape(arr: np.ndarray, expected: tuple, name: str, why: str = "") -> N
         raise ValueError(f"{name} must have shape {tuple(expected)}{reason}; got {arr.shape}")
 
 
-def check_labels(Y: np.ndarray, output: str) -> None:
-    """Check that targets suit the loss paired with ``output``: the pair's own label check
-    (:data:`npbackprop.losses.PAIRS`). ``"sigmoid"`` (binary cross-entropy) needs labels in
-    {0, 1}; ``"softmax"`` (cross-entropy) needs one-hot columns; ``"identity"`` (squared
-    error) takes any finite values."""
-    from npbackprop.losses import PAIRS  # losses imports this module
-
-    PAIRS[output].check_labels(Y)
-
-
 #: The types a number argument may have (tuples: isinstance with them is faster than with a
 #: ``X | Y`` union built at every call).
 _INTEGER = (int, np.integer)
 _NUMBER = (int, float, np.floating, np.integer)
 
 
+#: The largest int a count may be: every count meets floats (1/m, a rate over m), and a larger
+#: one has no float.
+_MAX_COUNT = int(sys.float_info.max)
+
+
 def check_positive_int(value, name: str) -> int:
-    """``value`` as an int ≥ 1, else raise."""
-    if isinstance(value, bool) or not isinstance(value, _INTEGER) or value < 1:
+    """``value`` as an int ≥ 1 that a float can hold (at most about 1.8e308), else raise."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, _INTEGER) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {short_repr(value)}")
+    if value > _MAX_COUNT:
+        raise ValueError(
+            f"{name} must be a positive integer within float range (<= {sys.float_info.max:.4g});"
+            f" got {short_repr(value)}"
+        )
     return int(value)
 
 
@@ -200,7 +212,7 @@ def check_probability(value, name: str) -> float:
     """``value`` as a float in (0, 1], else raise."""
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
         raise ValueError(f"{name} must be a number in (0, 1]; got {short_repr(value)}")
-    if not 0.0 < float(value) <= 1.0:
+    if not 0.0 < as_float(value) <= 1.0:
         raise ValueError(f"{name} must be in (0, 1]; got {short_repr(value)}")
     return float(value)
 
@@ -209,10 +221,7 @@ def check_nonnegative(value, name: str) -> float:
     """``value`` as a finite float ≥ 0, else raise."""
     if isinstance(value, bool) or not isinstance(value, _NUMBER):
         raise ValueError(f"{name} must be a number >= 0; got {short_repr(value)}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int beyond float's range
-        number = math.inf
+    number = as_float(value)  # an int beyond float's range is ±inf
     if not (math.isfinite(number) and number >= 0):  # math, not np.isfinite: 10x faster here
         raise ValueError(f"{name} must be a finite number >= 0; got {short_repr(value)}")
     return number

@@ -54,6 +54,7 @@ import numpy as np
 
 from npbackprop._validate import (
     InputTypeError,
+    all_finite,
     as_array,
     check_choice,
     check_nonnegative,
@@ -336,7 +337,14 @@ def convert_dZ(dZ: np.ndarray, m: int, source: str, target: str) -> np.ndarray:
     Returns
     -------
     ndarray, shape (n_l, m)
-        A new array; ``dZ`` is not modified.
+        A new array of ``dZ``'s dtype; ``dZ`` is not modified. The product is computed in at
+        least float32 (``m = 70000`` has no float16) and rounded to that dtype.
+
+    Raises
+    ------
+    ValueError
+        If the converted values do not fit ``dZ``'s dtype (a float16 ``dZ`` of ones times
+        m = 70000, say); the message names m and the dtype.
 
     Examples
     --------
@@ -352,7 +360,22 @@ def convert_dZ(dZ: np.ndarray, m: int, source: str, target: str) -> np.ndarray:
     factor = dZ_factor(target, m) / dZ_factor(source, m)
     dZ = as_array(dZ, "dZ")
     _check_columns(dZ, m, "dZ")
-    return np.multiply(dZ, factor)
+    return _scaled(dZ, factor, m, "dZ")
+
+
+def _scaled(arr, factor, m, name):
+    """``arr · factor`` computed in at least float32, in ``arr``'s dtype; raise if it does not
+    fit (NEP 50 would otherwise cast ``factor`` to float16, where 70000 is inf)."""
+    with np.errstate(over="ignore"):
+        out = np.multiply(arr, factor, dtype=np.promote_types(arr.dtype, np.float32))
+        out = out.astype(arr.dtype, copy=False)
+    if not all_finite(out):
+        raise ValueError(
+            f"m must leave {name} times the conversion's factor within {arr.dtype}'s range; "
+            f"got m = {m}, and {name} times {factor:.6g} overflows {arr.dtype} (convert in a "
+            f"wider dtype)"
+        )
+    return out
 
 
 def _check_columns(dZ, m, name):
@@ -381,7 +404,8 @@ def convert_grads(grads: dict, m: int, source: str, target: str) -> dict:
     Returns
     -------
     dict of str to ndarray
-        A new dict of new arrays.
+        A new dict of new arrays, each of its input's dtype (computed as in :func:`convert_dZ`;
+        a value that no longer fits its dtype raises ``ValueError`` naming m and the dtype).
 
     Examples
     --------
@@ -405,9 +429,9 @@ def convert_grads(grads: dict, m: int, source: str, target: str) -> dict:
             if value.ndim != 2:
                 raise ValueError(f"{name} must be a 2-D (n_l, m) array; got shape {value.shape}")
             _check_columns(value, m, name)
-            out[key] = np.multiply(value, dz)
+            out[key] = _scaled(value, dz, m, name)
         elif key.startswith(("dW", "db")):
-            out[key] = np.multiply(value, dw)
+            out[key] = _scaled(value, dw, m, name)
         else:
             out[key] = np.copy(value)
     return out

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from npbackprop._engine import Settings, check_XY, forward_pass
-from npbackprop._validate import check_choice, check_labels
-from npbackprop.losses import PAIRS
+from npbackprop._validate import check_choice
+from npbackprop.losses import PAIRS, check_labels
 
 __all__ = ["accuracy", "predict"]
 

@@ -28,12 +28,12 @@ from npbackprop._validate import (
     InputTypeError,
     as_array,
     as_real_array,
-    check_labels,
     check_params,
     check_seed,
     check_shape,
     short_repr,
 )
+from npbackprop.losses import check_labels
 from npbackprop.network import gradients
 
 __all__ = ["GradientCheck", "check_network", "numerical_gradient", "relative_error"]

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from npbackprop._validate import as_array, as_targets, check_choice, check_labels, check_shape
+from npbackprop._validate import as_array, as_targets, check_choice, check_shape
 from npbackprop.activations import OUTPUTS, log_softmax
 
 __all__ = [
@@ -195,6 +195,15 @@ PAIRS = {
 }  # fmt: skip
 #: The loss that pairs with each output activation.
 LOSS_NAMES = {output: pair.loss_name for output, pair in PAIRS.items()}
+
+
+def check_labels(Y: np.ndarray, output: str) -> None:
+    """Check that targets suit the loss paired with ``output``: the pair's own label check
+    (:data:`PAIRS`). ``"sigmoid"`` (binary cross-entropy) needs labels in {0, 1};
+    ``"softmax"`` (cross-entropy) needs one-hot columns; ``"identity"`` (squared error) takes
+    any finite values. It lives here, with the records, so that :mod:`npbackprop._validate`
+    depends on no other module of the package."""
+    PAIRS[output].check_labels(Y)
 
 
 # --- Public, checked versions. ---

@@ -53,7 +53,6 @@ from npbackprop._validate import (
     as_targets,
     check_bool,
     check_choice,
-    check_labels,
     check_nonnegative,
     check_shape,
 )
@@ -65,6 +64,7 @@ from npbackprop.layers import (
     linear_backward,
     linear_forward,
 )
+from npbackprop.losses import check_labels
 from npbackprop.optimizers import update_params
 
 __all__ = [

@@ -27,6 +27,13 @@ Each optimizer keeps its state (``v``, ``s``, the step count) in a dict made by
 leaving its inputs alone, and :meth:`Optimizer.update_in_place` is the same step written into
 arrays the caller owns (what :func:`npbackprop.training.train` uses).
 
+**float16.** The moments and the step are computed in the parameters' precision but at least
+float32, and the new parameters are written back in their own dtype: in float16 the square of a
+gradient below about 2e-4 underflows and ε = 1e-8 is 0, so a zero gradient would give 0/0.
+:meth:`Optimizer.update` refuses, with a ``ValueError`` naming the argument, a state that
+:meth:`Optimizer.init_state` could not have made, an ε that is 0 even in that precision, and a
+step whose result is not finite.
+
 Examples
 --------
 >>> import numpy as np
@@ -48,33 +55,23 @@ from typing import ClassVar
 
 import numpy as np
 
-from npbackprop._validate import as_array, check_nonnegative, check_params, check_shape
+from npbackprop._optimizer_checks import (
+    check_beta,
+    check_epsilon,
+    check_epsilon_in,
+    check_grads,
+    check_result,
+    check_state,
+)
+from npbackprop._validate import check_nonnegative, check_params, short_repr
 
 __all__ = ["Adam", "GradientDescent", "Momentum", "Optimizer", "RMSprop", "update_params"]
 
 
-def _check_number(value, name: str) -> float:
-    """A finite real number, as a float."""
-    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
-    return value
-
-
-def _check_beta(value, name: str) -> float:
-    value = _check_number(value, name)
-    if not 0.0 <= value < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {value}")
-    return value
-
-
-def _check_epsilon(value, name: str = "epsilon") -> float:
-    value = _check_number(value, name)
-    if value <= 0.0:
-        raise ValueError(f"{name} must be positive, got {value}")
-    return value
+def _wide(arr: np.ndarray) -> np.ndarray:
+    """``arr`` in at least float32: the precision of the moments and of the step (a float16
+    gradient's square underflows, and ε = 1e-8 is 0 in float16)."""
+    return arr.astype(np.float32) if arr.dtype.itemsize < 4 else arr
 
 
 @dataclass(frozen=True)
@@ -98,10 +95,13 @@ class Optimizer:
         -------
         dict
             ``{"t": 0}`` plus this optimizer's moments (``"v"``, ``"s"``), each a dict of
-            zero arrays keyed like ``params``.
+            zero arrays keyed and shaped like ``params``, of their dtype but at least float32:
+            the moments of float16 parameters are float32 (a float16 ``s`` would lose the
+            square of every gradient below about 2e-4).
         """
         _, params = check_params(params)
-        return {"t": 0, **{name: {k: np.zeros_like(v) for k, v in params.items()}
+        return {"t": 0, **{name: {k: np.zeros(v.shape, np.promote_types(v.dtype, np.float32))
+                                  for k, v in params.items()}
                            for name in self._moments}}  # fmt: skip
 
     def rate_for(self, learning_rate: float, scale: float) -> float:
@@ -115,12 +115,22 @@ class Optimizer:
         --------
         >>> GradientDescent().rate_for(1.2, 400), Adam().rate_for(0.01, 400)
         (0.003, 0.01)
+
+        A ``scale`` so small that the rate would be infinite raises ``ValueError``.
         """
         learning_rate = check_nonnegative(learning_rate, "learning_rate")
         scale = check_nonnegative(scale, "scale")
         if scale == 0:
             raise ValueError("scale must be positive, got 0")
-        return learning_rate if self.scale_invariant else learning_rate / scale
+        if self.scale_invariant:
+            return learning_rate
+        rate = learning_rate / scale
+        if not math.isfinite(rate):
+            raise ValueError(
+                f"scale must be large enough that learning_rate / scale is finite; got scale = "
+                f"{short_repr(scale)} for learning_rate = {short_repr(learning_rate)}"
+            )
+        return rate
 
     def update(self, params: dict, grads: dict, state: dict, learning_rate: float):
         """One step, as new parameters and a new state; the inputs are not modified.
@@ -138,58 +148,43 @@ class Optimizer:
         Returns
         -------
         (dict, dict)
-            The new parameters and the new state.
+            The new parameters, of their own dtype, and the new state (moments of at least
+            float32, the step count a Python int).
+
+        Raises
+        ------
+        ValueError
+            For a state not made by :meth:`init_state` (moments that are not float arrays of
+            the parameters' shapes, a negative ``s``, a step count that is not an int ≥ 0), an
+            ε that is 0 in the step's precision, or a step whose result is not finite.
+
+        Notes
+        -----
+        The step is computed in the parameters' precision but at least float32, and written
+        back in the parameters' dtype: for float16 parameters, the moments, ε (1e-8 is 0 in
+        float16, which would make a zero gradient's step 0/0) and the step are float32.
         """
         _, params = check_params(params)
         learning_rate = check_nonnegative(learning_rate, "learning_rate")
-        grads = _check_grads(grads, params)
-        state = self._check_state(state, params)
+        grads = check_grads(grads, params)
+        state = check_state(state, params, self)
+        check_epsilon_in(self, params)
         new = {k: v.copy() for k, v in params.items()}
-        new_state = {"t": state["t"], **{name: {k: v.copy() for k, v in state[name].items()}
-                                         for name in self._moments}}  # fmt: skip
-        self.update_in_place(new, grads, new_state, learning_rate)
+        new_state = {"t": state["t"], **{name: {
+            k: np.array(v, dtype=np.promote_types(v.dtype, np.float32))  # a copy
+            for k, v in state[name].items()} for name in self._moments}}  # fmt: skip
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            self.update_in_place(new, grads, new_state, learning_rate)
+        check_result(new, new_state, learning_rate, self)
         return new, new_state
 
     def update_in_place(self, params: dict, grads: dict, state: dict, learning_rate: float):
         """The step of :meth:`Optimizer.update`, written into ``params`` and ``state`` (the caller
         owns them), without checks: for training loops that have validated their inputs once."""
-        raise NotImplementedError
-
-    def _check_state(self, state, params) -> dict:
-        if not isinstance(state, dict) or "t" not in state:
-            raise TypeError(
-                f"state must be the dict made by {type(self).__name__}().init_state(params), "
-                f"got {type(state).__name__}"
-            )
-        t = state["t"]
-        if isinstance(t, bool) or not isinstance(t, int | np.integer) or t < 0:
-            raise ValueError(f"state['t'] must be a step count (an int >= 0), got {t!r}")
-        for name in self._moments:
-            moments = state.get(name)
-            if not isinstance(moments, dict) or set(moments) != set(params):
-                raise ValueError(
-                    f"state[{name!r}] must hold one array per parameter ({sorted(params)}); "
-                    f"make it with init_state(params)"
-                )
-            for key, value in params.items():
-                check_shape(as_array(moments[key], f"state[{name!r}][{key!r}]"), value.shape,
-                            f"state[{name!r}][{key!r}]", f"the shape of {key}")  # fmt: skip
-        return state
-
-
-def _check_grads(grads, params: dict) -> dict:
-    if not hasattr(grads, "keys"):
-        raise ValueError(f"grads must be a dict with dW1, db1, ...; got {type(grads).__name__}")
-    checked = {}
-    for key, value in params.items():
-        if f"d{key}" not in grads:
-            raise ValueError(
-                f"grads must hold d{key} for parameter {key}; got keys {sorted(map(str, grads))}"
-            )
-        grad = as_array(grads[f"d{key}"], f"d{key}")
-        check_shape(grad, value.shape, f"d{key}", f"the shape of {key}")
-        checked[f"d{key}"] = grad
-    return checked
+        raise NotImplementedError(
+            f"{type(self).__name__} is the base class of the optimizers and takes no step; use "
+            "one of its subclasses: GradientDescent, Momentum, RMSprop or Adam"
+        )
 
 
 @dataclass(frozen=True)
@@ -237,7 +232,7 @@ class Momentum(Optimizer):
     _moments: ClassVar[tuple] = ("v",)
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _check_beta(self.beta, "beta"))
+        object.__setattr__(self, "beta", check_beta(self.beta, "beta"))
 
     def update_in_place(self, params, grads, state, learning_rate):
         beta, v = self.beta, state["v"]
@@ -276,16 +271,16 @@ class RMSprop(Optimizer):
     _moments: ClassVar[tuple] = ("s",)
 
     def __post_init__(self):
-        object.__setattr__(self, "beta", _check_beta(self.beta, "beta"))
-        object.__setattr__(self, "epsilon", _check_epsilon(self.epsilon))
+        object.__setattr__(self, "beta", check_beta(self.beta, "beta"))
+        object.__setattr__(self, "epsilon", check_epsilon(self.epsilon))
 
     def update_in_place(self, params, grads, state, learning_rate):
         beta, s = self.beta, state["s"]
         for key, value in params.items():
-            g = grads[f"d{key}"]
+            g = _wide(grads[f"d{key}"])
             s[key] *= beta
             s[key] += (1 - beta) * g * g
-            value -= learning_rate * g / (np.sqrt(s[key]) + self.epsilon)
+            value -= learning_rate * g / (np.sqrt(_wide(s[key])) + self.epsilon)
         state["t"] += 1
 
 
@@ -324,9 +319,9 @@ class Adam(Optimizer):
     _moments: ClassVar[tuple] = ("v", "s")
 
     def __post_init__(self):
-        object.__setattr__(self, "beta1", _check_beta(self.beta1, "beta1"))
-        object.__setattr__(self, "beta2", _check_beta(self.beta2, "beta2"))
-        object.__setattr__(self, "epsilon", _check_epsilon(self.epsilon))
+        object.__setattr__(self, "beta1", check_beta(self.beta1, "beta1"))
+        object.__setattr__(self, "beta2", check_beta(self.beta2, "beta2"))
+        object.__setattr__(self, "epsilon", check_epsilon(self.epsilon))
 
     def update_in_place(self, params, grads, state, learning_rate):
         state["t"] += 1
@@ -334,12 +329,13 @@ class Adam(Optimizer):
         c1, c2 = 1 - b1**t, 1 - b2**t  # the bias corrections of step t
         v, s = state["v"], state["s"]
         for key, value in params.items():
-            g = grads[f"d{key}"]
+            g = _wide(grads[f"d{key}"])
             v[key] *= b1
             v[key] += (1 - b1) * g
             s[key] *= b2
             s[key] += (1 - b2) * g * g
-            value -= learning_rate * (v[key] / c1) / (np.sqrt(s[key] / c2) + self.epsilon)
+            step = (_wide(v[key]) / c1) / (np.sqrt(_wide(s[key]) / c2) + self.epsilon)
+            value -= learning_rate * step
 
 
 def update_params(params: dict, grads: dict, learning_rate: float) -> dict:

@@ -35,11 +35,11 @@ from npbackprop._validate import (
     all_finite,
     as_array,
     check_choice,
-    check_labels,
     check_nonnegative,
     check_positive_int,
 )
 from npbackprop.initialization import init_params
+from npbackprop.losses import check_labels
 
 __all__ = ["History", "minibatches", "train"]
 

@@ -31,14 +31,13 @@ from npbackprop import conventions
 from npbackprop._validate import (
     as_array,
     as_targets,
-    check_labels,
     check_params,
     check_seed,
     check_shape,
     short_repr,
 )
 from npbackprop.activations import sigmoid
-from npbackprop.losses import binary_cross_entropy
+from npbackprop.losses import binary_cross_entropy, check_labels
 
 __all__ = ["EQUATIONS", "backward", "cost", "forward", "init_params", "predict"]
 
