@@ -4,6 +4,8 @@ cannot use; a Ctrl-C keeps the work done. The first part pins the cases found by
 each; the last throws hostile values at each of train's scalar arguments with hypothesis."""
 
 import signal
+import subprocess
+import sys
 import time
 import warnings
 from datetime import timedelta
@@ -186,7 +188,8 @@ def interrupted(run, epoch, steps):
     return result
 
 
-def test_an_interrupt_from_the_progress_bar_returns_the_completed_epochs(monkeypatch):
+@pytest.mark.parametrize("epochs", [0, 2])
+def test_an_interrupt_from_the_progress_bar_returns_the_completed_epochs(monkeypatch, epochs):
     make_bar = training.progress_bar
 
     class Bar:
@@ -195,7 +198,7 @@ def test_an_interrupt_from_the_progress_bar_returns_the_completed_epochs(monkeyp
 
         def __iter__(self):
             for epoch in self.bar:
-                if epoch == 2:
+                if epoch == epochs:
                     raise KeyboardInterrupt
                 yield epoch
 
@@ -203,9 +206,55 @@ def test_an_interrupt_from_the_progress_bar_returns_the_completed_epochs(monkeyp
             return getattr(self.bar, name)
 
     monkeypatch.setattr(training, "progress_bar", Bar)
-    got = interrupted(lambda: completed(5), epoch=2, steps=6)
+    params, history = interrupted(lambda: completed(5), epoch=epochs, steps=3 * epochs)
     monkeypatch.undo()
-    assert_same_run(got, completed(2))
+    if epochs:
+        assert_same_run((params, history), completed(epochs))
+    else:  # interrupted before the first step: the initial network and an empty history
+        start = network.init_params([2, 4, 1], seed=KW["seed"])
+        for key in start:
+            np.testing.assert_array_equal(params[key], start[key], err_msg=key)
+        assert history.cost.shape == history.batch_cost.shape == (0,)
+        assert history.steps == 0
+
+
+CHILD = """
+import warnings
+import numpy as np
+from npbackprop import datasets, training
+X, Y = datasets.moons(m=64, seed=0)
+print("training", flush=True)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    params, h = training.train(X, Y, [2, 32, 32, 1], epochs=10**7, batch_size=8, seed=0)
+    again, _ = training.train(X, Y, [2, 32, 32, 1], epochs=h.steps // 8, batch_size=8, seed=0)
+print(h.steps, h.cost.shape[0], h.batch_cost.shape[0])
+print(all(np.array_equal(params[k], again[k]) for k in params) if h.steps % 8 == 0 else "mid")
+print([str(w.message) for w in caught])
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT cannot be sent to a child process")
+def test_a_real_ctrl_c_returns_the_work_done():
+    """The whole path: a SIGINT to a process training in the main thread."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout.readline() == "training\n"
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        out, err = child.communicate(timeout=60)
+    finally:
+        child.kill()
+    assert child.returncode == 0, err
+    steps, epochs, batch_costs = map(int, out.splitlines()[0].split())
+    assert steps > 0
+    assert batch_costs == steps
+    assert epochs == steps // 8
+    assert out.splitlines()[1] in ("True", "mid")
+    assert "training interrupted (KeyboardInterrupt)" in out.splitlines()[2]
+    assert f"after {steps} step(s)" in out.splitlines()[2]
 
 
 @pytest.mark.parametrize("how", ["raise", "signal"])

@@ -76,8 +76,8 @@ def start(X, Y, layer_dims, params, *, seed, init, output, epochs, batch_size):
     m = X.shape[1]
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
     check_run_length(epochs, math.ceil(m / batch_size))
-    if params is None:
-        params = init_params(dims, seed=seed, init=init, dtype=dtype)
+    if params is None:  # new arrays already: no copy (it would double the memory)
+        return X, Y, init_params(dims, seed=seed, init=init, dtype=dtype), batch_size
     return X, Y, {k: v.copy() for k, v in params.items()}, batch_size
 
 
