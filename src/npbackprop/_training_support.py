@@ -23,12 +23,12 @@ from npbackprop._validate import (
     InputTypeError,
     as_array,
     as_targets,
-    check_labels,
     check_positive_int,
     check_shape,
     short_repr,
 )
 from npbackprop.initialization import init_params
+from npbackprop.losses import PAIRS
 
 
 def checked_progress(progress) -> bool | None:
@@ -68,11 +68,11 @@ def start(X, Y, layer_dims, params, *, seed, init, output, epochs, batch_size):
         Y = as_targets(Y, dtype)
         check_shape(Y, (dims[-1], X.shape[1]), "Y", "(n_L, m): n_L from layer_dims, m from X")
         check_softmax_units(dims[-1], output, "layer_dims ends with")
-        check_labels(Y, output)
+        PAIRS[output].check_labels(Y)  # labels that suit the loss
     else:
         X, Y, params = check_XY(X, Y, params)
         check_softmax_units(Y.shape[0], output, f"W{len(params) // 2} has")
-        check_labels(Y, output)
+        PAIRS[output].check_labels(Y)  # labels that suit the loss
     m = X.shape[1]
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
     check_run_length(epochs, math.ceil(m / batch_size))

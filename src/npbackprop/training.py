@@ -288,7 +288,7 @@ def train(
     loop.check_params()
     history = History(
         cost=np.asarray(epoch_cost, dtype=np.float64),
-        batch_cost=np.asarray(loop.batch_costs, dtype=np.float64),
+        batch_cost=np.asarray(loop.batch_costs),
         convention=convention,
         learning_rate=learning_rate,
         batch_size=batch_size,
