@@ -90,6 +90,14 @@ def test_impossible_epochs_are_named(epochs):
         assert "memory" in message, message
 
 
+@pytest.mark.parametrize("name", ["epochs", "batch_size", "learning_rate", "lambd", "seed"])
+def test_a_number_too_long_to_print_is_named(name):
+    """Python refuses to print an int of 4300+ digits; the message must not try."""
+    message = quickly(lambda: training.train(X8, Y8, [2, 3, 1], **{name: -(10**5000)}))
+    assert message.startswith(name), message
+    assert "a negative int of 16610 bits" in message, message
+
+
 def test_epochs_times_steps_per_epoch_is_what_counts():
     """2**60 epochs of 8 steps each is 2**63 steps."""
     message = quickly(lambda: training.train(X8, Y8, [2, 3, 1], epochs=2**60, batch_size=1))
