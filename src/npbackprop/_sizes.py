@@ -98,10 +98,10 @@ def check_init_scale(init: float, dtype) -> None:
     largest = float(np.finfo(dtype).max)
     if init > largest / NORMAL_DRAW_BOUND:
         raise ValueError(
-            f"init (the weights' standard deviation) of {init:g} gives infinite weights in "
-            f"{dtype}, whose largest value is {largest:.4g}: normal draws reach about 12 "
-            f"standard deviations, so init must be at most {largest / NORMAL_DRAW_BOUND:.4g} "
-            f"in {dtype}"
+            f"init (the weights' standard deviation) of {init:g} is too large for {dtype}, "
+            f"whose largest value is {largest:.4g}: the weights init * z, with normal draws z "
+            f"of up to about 12, could overflow to inf; use init <= "
+            f"{largest / NORMAL_DRAW_BOUND:.4g}"
         )
 
 
