@@ -232,13 +232,23 @@ import warnings
 import numpy as np
 from npbackprop import datasets, training
 X, Y = datasets.moons(m=64, seed=0)
-print("training", flush=True)
+step = training.training_step
+def first_step_says_so(*args, **kwargs):
+    if first_step_says_so.first:
+        print("training", flush=True)
+        first_step_says_so.first = False
+    return step(*args, **kwargs)
+first_step_says_so.first = True
+training.training_step = first_step_says_so
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     params, h = training.train(X, Y, [2, 32, 32, 1], epochs=10**7, batch_size=8, seed=0)
-    again, _ = training.train(X, Y, [2, 32, 32, 1], epochs=h.steps // 8, batch_size=8, seed=0)
+    same = "mid"
+    if h.steps % 8 == 0 and h.steps >= 8:
+        again, _ = training.train(X, Y, [2, 32, 32, 1], epochs=h.steps // 8, batch_size=8, seed=0)
+        same = all(np.array_equal(params[k], again[k]) for k in params)
 print(h.steps, h.cost.shape[0], h.batch_cost.shape[0])
-print(all(np.array_equal(params[k], again[k]) for k in params) if h.steps % 8 == 0 else "mid")
+print(same)
 print([str(w.message) for w in caught])
 """
 
