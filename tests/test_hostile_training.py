@@ -82,6 +82,26 @@ def test_a_layer_size_too_long_to_print_is_named():
     assert message.startswith("layer_dims must list at least two positive integers"), message
 
 
+def test_a_network_that_trains_beyond_memory_is_named(monkeypatch):
+    """Parameters that fit, but not with their gradients and Adam's two moments: refused before
+    the network is made (here on a machine of 1 MiB)."""
+    from npbackprop import _sizes
+
+    monkeypatch.setattr(_sizes, "memory_limit", lambda: 2**20)
+    dims = [2, 200, 200, 1]  # 41001 parameters: 328 KB, and four times that with Adam
+    training.train(X8, Y8, dims, epochs=1)  # gradient descent: twice the parameters, it fits
+    message = quickly(lambda: training.train(X8, Y8, dims, epochs=1, optimizer=optimizers.Adam()))
+    assert message.startswith("layer_dims [2, 200, 200, 1] (41001 parameters): training needs")
+    assert "Adam's 2 moment(s): 1.25 MiB" in message, message
+    assert "more than this machine's 1 MiB of memory" in message, message
+    start = network.init_params(dims, seed=0)
+    message = quickly(
+        lambda: training.train(X8, Y8, params=start, epochs=1, optimizer=optimizers.Adam())
+    )
+    assert message.startswith("params (layer sizes [2, 200, 200, 1])"), message
+    assert "a batch of 8's activations" in message, message
+
+
 @pytest.mark.parametrize("epochs", [2**63, 10**30, 10**5000], ids=["2**63", "10**30", "10**5000"])
 def test_impossible_epochs_are_named(epochs):
     message = quickly(lambda: training.train(X8, Y8, [2, 3, 1], epochs=epochs))

@@ -105,6 +105,29 @@ def check_init_scale(init: float, dtype) -> None:
         )
 
 
+def check_training_memory(dims, batch_size: int, dtype, optimizer, what: str) -> None:
+    """Raise a ValueError naming ``what`` (``"layer_dims"`` or ``"params"``) if training could
+    not fit in memory, by a lower bound: the parameters, their gradients and the optimizer's
+    moments (one array per parameter each) and one batch's activations."""
+    moments = len(getattr(optimizer, "_moments", ()))
+    itemsize = np.dtype(dtype).itemsize
+    count = parameter_count(dims)
+    arrays = count * (2 + moments) * itemsize
+    activations = batch_size * sum(dims[1:]) * itemsize
+    needed, limit = arrays + activations, memory_limit()
+    if needed > limit:
+        shown = _show_dims(dims)
+        label = f"layer_dims {shown}" if what == "layer_dims" else f"{what} (layer sizes {shown})"
+        with_moments = f" and {type(optimizer).__name__}'s {moments} moment(s)" if moments else ""
+        raise ValueError(
+            f"{label} ({_show_int(count)} parameters): training needs at least "
+            f"{format_bytes(needed)} in {np.dtype(dtype)} (the parameters, their gradients"
+            f"{with_moments}: {format_bytes(arrays)}; a batch of {batch_size}'s activations: "
+            f"{format_bytes(activations)}), more than this machine's {format_bytes(limit)} of "
+            "memory"
+        )
+
+
 def check_run_length(epochs: int, steps_per_epoch: int) -> None:
     """Raise a ValueError naming ``epochs`` if the history of the run could not fit in memory
     (what NumPy would otherwise report as "Maximum allowed dimension exceeded")."""

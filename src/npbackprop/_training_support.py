@@ -18,7 +18,7 @@ from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns
 
 from npbackprop import optimizers
 from npbackprop._engine import check_XY
-from npbackprop._sizes import check_run_length, checked_layer_dims
+from npbackprop._sizes import check_run_length, check_training_memory, checked_layer_dims
 from npbackprop._validate import (
     InputTypeError,
     as_array,
@@ -51,7 +51,7 @@ def checked_optimizer(optimizer) -> optimizers.Optimizer:
     return optimizer
 
 
-def start(X, Y, layer_dims, params, *, seed, init, output, epochs, batch_size):
+def start(X, Y, layer_dims, params, *, seed, init, output, epochs, batch_size, optimizer):
     """Checked X and Y, the starting parameters as new arrays (train updates them in place; the
     caller's are not touched) and the batch size. A new network takes X's dtype: float32 in,
     float32 out. Everything is checked against ``layer_dims`` before the network is made, so a
@@ -76,8 +76,13 @@ def start(X, Y, layer_dims, params, *, seed, init, output, epochs, batch_size):
     m = X.shape[1]
     batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
     check_run_length(epochs, math.ceil(m / batch_size))
-    if params is None:  # new arrays already: no copy (it would double the memory)
+    if params is None:
+        check_training_memory(dims, batch_size, dtype, optimizer, "layer_dims")
+        # new arrays already: no copy (it would double the memory)
         return X, Y, init_params(dims, seed=seed, init=init, dtype=dtype), batch_size
+    L = len(params) // 2
+    dims = [X.shape[0]] + [params[f"W{l}"].shape[0] for l in range(1, L + 1)]
+    check_training_memory(dims, batch_size, np.result_type(*params.values()), optimizer, "params")
     return X, Y, {k: v.copy() for k, v in params.items()}, batch_size
 
 

@@ -256,7 +256,7 @@ def train(
     optimizer = checked_optimizer(optimizer)
     X, Y, params, batch_size = start(
         X, Y, layer_dims, params, seed=seed, init=init, output=output, epochs=epochs,
-        batch_size=batch_size,
+        batch_size=batch_size, optimizer=optimizer,
     )  # fmt: skip
     loop = _Loop(
         X=X, Y=Y, params=params, optimizer=optimizer, state=optimizer.init_state(params),
