@@ -149,7 +149,9 @@ def train(
     layer_dims : sequence of int, optional
         ``[n_x, n_1, …, n_L]`` for a fresh network (:func:`~npbackprop.initialization.init_params`
         with ``seed`` and ``init``); give this or ``params``. X, Y and ``output`` are checked
-        against it before the network is made (a softmax output needs n_L >= 2).
+        against it before the network is made (a softmax output needs n_L >= 2), and so is
+        memory: a network whose parameters, gradients and optimizer moments would not fit in
+        this machine's memory is refused, saying how much it would need.
     params : dict, optional
         Starting parameters; not modified.
     hidden, output : str
