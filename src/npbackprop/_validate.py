@@ -27,6 +27,8 @@ def short_repr(value, limit: int = 40) -> str:
     """``repr(value)``, cut to about ``limit`` characters (a message never dumps a huge key)."""
     if isinstance(value, np.ndarray):
         return f"array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, int) and value.bit_length() > 1000:  # repr refuses 4300+ digits
+        return f"{'a negative' if value < 0 else 'an'} int of {value.bit_length()} bits"
     text = repr(value)
     return text if len(text) <= limit else f"{text[: limit - 5]}...{text[-2:]}"
 
@@ -60,7 +62,7 @@ def check_seed(seed, name: str = "seed", *, generator: bool = True, none: bool =
             kinds.append("a numpy.random.Generator")
         raise InputTypeError(f"{name} must be {' or '.join(kinds)}; got {short_repr(seed)}")
     if seed < 0:
-        raise ValueError(f"{name} must be an int >= 0; got {int(seed)}")
+        raise ValueError(f"{name} must be an int >= 0; got {short_repr(int(seed))}")
     return seed
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from npbackprop._sizes import check_init_scale, checked_layer_dims
 from npbackprop._validate import (
     InputTypeError,
     check_choice,
@@ -32,13 +33,16 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
     Parameters
     ----------
     layer_dims : sequence of int
-        Sizes of every layer, the input first; at least two entries.
+        Sizes of every layer, the input first; at least two entries. Sizes whose parameters
+        would not fit in this machine's memory are refused with a ValueError saying how much
+        they would need.
     seed : int >= 0, numpy.random.Generator or None
         Seed for ``numpy.random.default_rng`` (a bool is rejected, not read as 0 or 1).
     init : {"xavier", "he"} or float
         Standard deviation of ``W[l]``: ``sqrt(1/n_{l-1})`` (xavier, suits tanh and sigmoid),
         ``sqrt(2/n_{l-1})`` (he, suits ReLU), or the given number (the course's two-layer
-        network uses 0.01).
+        network uses 0.01). A number so large that the weights could overflow ``dtype`` (above
+        its largest value / 16) is refused.
     dtype : numpy dtype
         float64 by default; float32 gives a float32 network end to end.
 
@@ -55,17 +59,6 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
 'b2': ((2, 1), 'float32')}
     """
     try:
-        dims = list(layer_dims)
-    except TypeError:
-        dims = [layer_dims]
-    if len(dims) < 2 or any(
-        isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1 for n in dims
-    ):
-        raise ValueError(
-            "layer_dims must list at least two positive integers [n_x, ..., n_L]; got "
-            f"{short_repr(dims, 60)}"
-        )
-    try:
         dtype = np.dtype(dtype)
     except TypeError:
         raise InputTypeError(
@@ -73,10 +66,12 @@ def init_params(layer_dims, *, seed: int = 0, init="xavier", dtype=np.float64) -
         ) from None
     if not np.issubdtype(dtype, np.floating):
         raise ValueError(f"dtype must be a floating type (float16/32/64); got {np.dtype(dtype)}")
+    dims = checked_layer_dims(layer_dims, dtype)  # before any allocation
     if isinstance(init, str):
         check_choice(init, _INITS, "init")
     else:
-        check_nonnegative(init, "init (a standard deviation)")
+        init = check_nonnegative(init, "init (a standard deviation)")
+        check_init_scale(init, dtype)
     rng = np.random.default_rng(check_seed(seed))
     params = {}
     for l in range(1, len(dims)):

@@ -22,24 +22,28 @@ Examples
 from __future__ import annotations
 
 import math
-import sys
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
-from tqdm import tqdm  # not tqdm.auto: in Jupyter it wants ipywidgets and warns without it
 
 from npbackprop import conventions, optimizers
-from npbackprop._engine import Settings, check_XY, training_step
+from npbackprop._engine import Settings, training_step
+from npbackprop._training_support import (
+    InterruptGuard,
+    checked_optimizer,
+    checked_progress,
+    progress_bar,
+    start,
+    warn_interrupted,
+    warn_stopped,
+)
 from npbackprop._validate import (
     all_finite,
-    as_array,
     check_choice,
     check_nonnegative,
     check_positive_int,
+    check_seed,
 )
-from npbackprop.initialization import init_params
-from npbackprop.losses import check_labels
 
 __all__ = ["History", "minibatches", "train"]
 
@@ -86,8 +90,8 @@ def minibatches(m: int, batch_size: int, *, seed=None, shuffle: bool = True) -> 
     m : int
         Number of examples.
     batch_size : int
-    seed : int or numpy.random.Generator, optional
-        Source of the shuffle.
+    seed : int >= 0, numpy.random.Generator or None
+        Source of the shuffle (a bool is rejected, not read as 0 or 1).
     shuffle : bool
 
     Returns
@@ -106,6 +110,7 @@ def minibatches(m: int, batch_size: int, *, seed=None, shuffle: bool = True) -> 
     batch_size = check_positive_int(batch_size, "batch_size")
     if not isinstance(shuffle, bool | np.bool_):
         raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    seed = check_seed(seed)
     order = np.random.default_rng(seed).permutation(m) if shuffle else np.arange(m)
     return [order[k : k + batch_size] for k in range(0, m, batch_size)]
 
@@ -143,7 +148,10 @@ def train(
     Y : ndarray, shape (n_L, m)
     layer_dims : sequence of int, optional
         ``[n_x, n_1, …, n_L]`` for a fresh network (:func:`~npbackprop.initialization.init_params`
-        with ``seed`` and ``init``); give this or ``params``.
+        with ``seed`` and ``init``); give this or ``params``. X, Y and ``output`` are checked
+        against it before the network is made (a softmax output needs n_L >= 2), and so is
+        memory: a network whose parameters, gradients and optimizer moments would not fit in
+        this machine's memory is refused, saying how much it would need.
     params : dict, optional
         Starting parameters; not modified.
     hidden, output : str
@@ -161,7 +169,8 @@ def train(
         RMSprop and Adam, whose steps barely change with the gradient's scale, it makes ε act
         as it does on the mean gradient.
     epochs : int
-        Passes over the data; full-batch training takes one step per epoch.
+        Passes over the data; full-batch training takes one step per epoch. A run whose
+        history would not fit in memory (about 80 bytes a step) is refused.
     batch_size : int, optional
         Examples per step; None means all m (full batch), and so does any value above m. The
         last batch of an epoch may be smaller; its gradient is averaged over its own size.
@@ -180,7 +189,7 @@ def train(
         masks: the same seed gives the same run.
     init : {"xavier", "he"} or float
         Initialization for ``layer_dims``.
-    progress : bool, optional
+    progress : bool or numpy.bool_, optional
         Show a progress bar. None (default): only when stderr is a terminal and the run takes
         longer than a second, so doctests, tests and logs stay quiet.
     optimizer : npbackprop.optimizers.Optimizer, optional
@@ -197,6 +206,14 @@ def train(
         If a batch's cost or gradient is NaN or infinite, training stops before that update,
         with a RuntimeWarning naming the epoch and step: the parameters returned are the last
         finite ones, and ``history.cost`` ends with the cost of the interrupted epoch.
+
+    Interrupting training (Ctrl-C, or any KeyboardInterrupt) keeps its work, as
+    scikit-learn's MLP does: training stops cleanly between steps, never inside an update (a
+    Ctrl-C during one lets it finish), warns with a UserWarning naming the epoch and the number
+    of steps taken, and returns the parameters after the last completed step with the History
+    so far (``history.cost`` holds the completed epochs, ``history.batch_cost`` and
+    ``history.steps`` the completed steps). A KeyboardInterrupt raised inside an update by
+    other means than the signal (code of one's own, another thread's handler) is re-raised.
 
     Raises
     ------
@@ -231,39 +248,48 @@ def train(
     check_choice(lr_per, ("convention", "mean"), "lr_per")
     learning_rate = check_nonnegative(learning_rate, "learning_rate")
     epochs = check_positive_int(epochs, "epochs")
+    seed = check_seed(seed)
     if (params is None) == (layer_dims is None):
         got = "both" if params is not None else "neither"
         raise ValueError(
             f"give exactly one of layer_dims (a new network) or params (a start); got {got}"
         )
-    if progress is not None and progress is not True and progress is not False:
-        raise ValueError(f"progress must be None, True or False; got {progress!r}")
-    optimizer = _checked_optimizer(optimizer)
-    X, Y, params = _start(X, Y, layer_dims, params, seed=seed, init=init, output=output)
-    m = X.shape[1]
-    batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
+    progress = checked_progress(progress)
+    optimizer = checked_optimizer(optimizer)
+    X, Y, params, batch_size = start(
+        X, Y, layer_dims, params, seed=seed, init=init, output=output, epochs=epochs,
+        batch_size=batch_size, optimizer=optimizer,
+    )  # fmt: skip
     loop = _Loop(
         X=X, Y=Y, params=params, optimizer=optimizer, state=optimizer.init_state(params),
         settings=settings, learning_rate=learning_rate, lr_per=lr_per, batch_size=batch_size,
         rng=np.random.default_rng(seed),
     )  # fmt: skip
-    epoch_cost = np.empty(epochs)
-    bar = _progress_bar(epochs, convention, progress)
+    epoch_cost = []
+    bar = progress_bar(epochs, convention, progress)
     # NaN and infinity are reported by train itself (a warning naming the step, or an error),
     # not by NumPy's floating-point warnings from inside the step.
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        for epoch in bar:
-            epoch_cost[epoch], stopped = loop.epoch(epoch)
-            if stopped is not None:
-                _warn_stopped(epoch, *stopped)
-                epoch_cost = epoch_cost[: epoch + 1]
-                break
-            if epoch % max(1, epochs // 100) == 0:
-                bar.set_postfix(cost=f"{epoch_cost[epoch]:.4g}", refresh=False)
-    bar.close()
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"), loop.guard:
+        try:
+            for epoch in bar:
+                cost, stopped = loop.epoch(epoch)
+                epoch_cost.append(cost)
+                loop.guard.check()  # a Ctrl-C during the epoch's last update
+                if stopped is not None:
+                    warn_stopped(epoch, *stopped)
+                    break
+                if epoch % max(1, epochs // 100) == 0:
+                    bar.set_postfix(cost=f"{cost:.4g}", refresh=False)
+        except KeyboardInterrupt:
+            if loop.guard.torn:  # it broke into an update: no consistent parameters to return
+                raise
+            del loop.batch_costs[loop.state["t"] :]  # a step computed but not taken
+            warn_interrupted(len(epoch_cost), loop.state["t"])
+        finally:
+            bar.close()
     loop.check_params()
     history = History(
-        cost=epoch_cost,
+        cost=np.asarray(epoch_cost, dtype=np.float64),
         batch_cost=np.asarray(loop.batch_costs),
         convention=convention,
         learning_rate=learning_rate,
@@ -272,52 +298,6 @@ def train(
         optimizer=optimizer,
     )
     return loop.params, history
-
-
-def _warn_stopped(epoch: int, step: int, what: str) -> None:
-    warnings.warn(
-        f"training stopped in epoch {epoch} (step {step}): {what} is not finite, so that "
-        "update was not made and the parameters returned are those before it. The learning "
-        'rate may be too large for this convention ("sum" needs it divided by the batch size), '
-        "or fused=False saturated.",
-        RuntimeWarning,
-        stacklevel=3,  # train's caller
-    )
-
-
-def _checked_optimizer(optimizer) -> optimizers.Optimizer:
-    if optimizer is None:
-        return optimizers.GradientDescent()
-    if not isinstance(optimizer, optimizers.Optimizer) or type(optimizer) is optimizers.Optimizer:
-        raise TypeError(
-            "optimizer must be one of npbackprop.optimizers' GradientDescent(), Momentum(), "
-            f"RMSprop() or Adam(); got {optimizer!r}"
-        )
-    return optimizer
-
-
-def _start(X, Y, layer_dims, params, *, seed, init, output):
-    """Checked X and Y, and the starting parameters as new arrays (train updates them in place;
-    the caller's are not touched). A new network takes X's dtype: float32 in, float32 out."""
-    if params is None:
-        X = as_array(X, "X")
-        dtype = X.dtype if X.dtype.itemsize >= 4 else np.float32
-        params = init_params(layer_dims, seed=seed, init=init, dtype=dtype)
-    X, Y, params = check_XY(X, Y, params)
-    check_labels(Y, output)
-    return X, Y, {k: v.copy() for k, v in params.items()}
-
-
-def _progress_bar(epochs: int, convention: str, progress):
-    return tqdm(
-        range(epochs),
-        desc=f"train ({convention})",
-        unit="epoch",
-        disable={None: None, True: False, False: True}[progress],  # None: tqdm shows on a tty only
-        delay=0 if progress else 1.0,  # auto mode: stay silent for runs shorter than a second
-        file=sys.stderr,
-        leave=True,
-    )
 
 
 @dataclass
@@ -336,6 +316,7 @@ class _Loop:
     rng: np.random.Generator
     batch_costs: list = field(default_factory=list)
     workspace: dict = field(default_factory=dict)  # one Z array per layer, reused every step
+    guard: InterruptGuard = field(default_factory=InterruptGuard)  # Ctrl-C waits for an update
     last_update: tuple | None = None  # (epoch, step) of the latest update made
 
     def __post_init__(self):
@@ -363,8 +344,11 @@ class _Loop:
             if bad is not None:  # stop before this update: params are the last finite ones
                 self.check_params()  # ...unless the previous update overflowed them
                 return total / seen, (len(self.batch_costs), bad)
-            self.update(grads, mb)
-            self.last_update = (epoch, len(self.batch_costs))
+            with self.guard.update():
+                self.update(grads, mb)
+                self.last_update = (epoch, len(self.batch_costs))
+            if index is not batches[-1]:  # after the epoch's last step, train records it first
+                self.guard.check()
         return total / seen, None
 
     def update(self, grads: dict, mb: int) -> None:
