@@ -28,7 +28,6 @@ npbackprop._book.ClaimError: the prose says "the check passes (below 1e-7)", but
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +35,18 @@ from typing import Any
 
 import numpy as np
 
+from npbackprop._figures import (
+    FIGURE_STYLE,
+    PHONE_FIGURE_WIDTH,
+    SMALLEST_TEXT_PX,
+    check_figure,
+    figure_style,
+)
+
 __all__ = [
+    "FIGURE_STYLE",
+    "PHONE_FIGURE_WIDTH",
+    "SMALLEST_TEXT_PX",
     "ClaimError",
     "check",
     "check_figure",
@@ -47,12 +57,6 @@ __all__ = [
     "needs",
     "to_record",
 ]
-
-# The width, in CSS pixels, that a figure gets in the book on a phone 390 px wide (the article's
-# width there; tests/test_site_layout.py measures it), and the smallest text size that still
-# reads there.
-PHONE_FIGURE_WIDTH = 342
-SMALLEST_TEXT_PX = 10.0
 
 # The book's data files, by name, as a downloaded notebook carries them (see :func:`embed`).
 _EMBEDDED: dict[str, str] = {}
@@ -188,160 +192,6 @@ def claim(
             raise ClaimError(f'the prose says "{says}", but {key} = {text}')
     _glue(key, text)
     return text
-
-
-def check_figure(
-    fig, *, shown: float = PHONE_FIGURE_WIDTH, smallest: float = SMALLEST_TEXT_PX
-) -> None:
-    """Check that a Matplotlib figure reads on a phone.
-
-    The book shows a figure as a PNG (cropped to what is drawn, as Jupyter saves it) scaled down
-    to ``shown`` CSS pixels on a phone. Raises :class:`ClaimError` if any text (tick labels,
-    axis labels, titles, legend entries, annotations) is then smaller than ``smallest`` pixels
-    (for mathtext, its smallest glyph: the exponent of a log axis's tick label ``10^{-16}`` is
-    drawn at 0.7 times the label's font size),
-    if a legend covers a plotted point or line, or if the background is transparent (a dark
-    page would show through, and black text would vanish).
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots(figsize=(4.5, 3))
-    >>> _ = ax.plot([0, 1], [0, 1], label="y = x")
-    >>> _ = ax.legend(loc="lower right")
-    >>> check_figure(fig)                              # 4.5 inches wide: text of 11.9 px
-    >>> fig, ax = plt.subplots(figsize=(9, 3))          # twice as wide: half the text size
-    >>> _ = ax.plot([0, 1], [0, 1])
-    >>> check_figure(fig)
-    Traceback (most recent call last):
-        ...
-    npbackprop._book.ClaimError: the figure does not read on a phone: ...
-    >>> plt.close("all")
-    """
-    import matplotlib as mpl
-    from matplotlib.collections import PathCollection
-    from matplotlib.lines import Line2D
-    from matplotlib.text import Text
-
-    if not hasattr(fig.canvas, "get_renderer"):  # closed (plt.show() in Jupyter closes it)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)
-    pad = mpl.rcParams["savefig.pad_inches"]
-    drawn = fig.get_tightbbox(renderer)  # inches
-    width = (drawn.width + 2 * pad) * fig.dpi
-    scale = min(1.0, shown / width)
-    problems, small = [], {}
-    undrawn = _tick_labels_outside_the_limits(fig)
-    for text in fig.findobj(Text):
-        if not (text.get_visible() and text.get_text().strip()) or id(text) in undrawn:
-            continue
-        if text.get_window_extent(renderer).width == 0:
-            continue
-        px = _smallest_glyph_size(text) * fig.dpi / 72 * scale
-        if px < smallest:
-            small.setdefault(f"{px:.1f} px", []).append(text.get_text())
-    for px, texts in small.items():
-        shown_texts = ", ".join(repr(t) for t in dict.fromkeys(texts[:4]))
-        more = f" and {len(texts) - 4} more" if len(texts) > 4 else ""
-        problems.append(f"{shown_texts}{more} are {px}")
-    legends = [(ax, ax.get_legend()) for ax in fig.axes] + [(None, lg) for lg in fig.legends]
-    for ax, legend in legends:
-        if legend is None or not legend.get_visible():
-            continue
-        box = legend.get_window_extent(renderer)
-        for axes in [ax] if ax is not None else fig.axes:
-            for artist in axes.get_children():
-                if isinstance(artist, Line2D) and artist.get_visible():
-                    points = _dense(artist.get_transform().transform(artist.get_xydata()))
-                elif isinstance(artist, PathCollection) and artist.get_visible():
-                    points = artist.get_offset_transform().transform(artist.get_offsets())
-                else:
-                    continue
-                inside = (
-                    (points[:, 0] > box.x0)
-                    & (points[:, 0] < box.x1)
-                    & (points[:, 1] > box.y0)
-                    & (points[:, 1] < box.y1)
-                )
-                if np.any(inside):
-                    label = artist.get_label()
-                    problems.append(f"the legend covers {label!r}")
-                    break
-    if fig.get_facecolor()[3] < 1 or mpl.rcParams["savefig.transparent"]:
-        problems.append("the background is transparent")
-    if problems:
-        raise ClaimError(
-            f"the figure does not read on a phone: {'; '.join(problems)} (it is shown "
-            f"{shown:.0f} px wide there, scaled by {scale:.2f}; text needs {smallest:g} px: "
-            f"make the figure narrower or the text larger)"
-        )
-
-
-def _smallest_glyph_size(text) -> float:
-    """The size in points of the smallest glyph ``text`` draws: its font size, or less where
-    its mathtext shrinks a part (the exponent of a log axis's ``10^{-16}``, a subscript, a
-    fraction), which Matplotlib draws at 0.7 times the font size per level."""
-    from matplotlib import cbook
-    from matplotlib.mathtext import MathTextParser
-
-    size = text.get_fontsize()
-    if text.get_usetex() or not text.get_parse_math():
-        return size
-    sizes = [size]
-    for line in text.get_text().split("\n"):  # Matplotlib lays out each line on its own
-        if not cbook.is_math_text(line):
-            continue
-        try:
-            parsed = MathTextParser("path").parse(line, 72, text.get_fontproperties())
-        except ValueError:  # not valid mathtext: Matplotlib would fail to draw it anyway
-            continue
-        sizes += [glyph[1] for glyph in parsed.glyphs]
-    return min(sizes)
-
-
-def _tick_labels_outside_the_limits(fig) -> set[int]:
-    """Tick labels Matplotlib keeps but does not draw: their ticks lie outside the view."""
-    undrawn = set()
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            slack = 1e-9 * (hi - lo)
-            for ticks, locs in (
-                (axis.get_major_ticks(), axis.get_majorticklocs()),
-                (axis.get_minor_ticks(), axis.get_minorticklocs()),
-            ):
-                for tick, loc in zip(ticks, locs, strict=False):
-                    if not lo - slack <= loc <= hi + slack:
-                        undrawn |= {id(tick.label1), id(tick.label2)}
-    return undrawn
-
-
-# The book's figures: text large enough for a phone (see check_figure), an opaque background.
-FIGURE_STYLE = {"font.size": 12, "figure.facecolor": "white", "savefig.transparent": False}
-
-
-def figure_style() -> None:
-    """Set Matplotlib's defaults to the book's figure style (:data:`FIGURE_STYLE`)."""
-    import matplotlib as mpl
-
-    mpl.rcParams.update(FIGURE_STYLE)
-
-
-def _dense(points: np.ndarray, step: float = 2.0) -> np.ndarray:
-    """The points of a polyline with extra points at most ``step`` pixels apart."""
-    points = points[np.all(np.isfinite(points), axis=1)]
-    if len(points) < 2:
-        return points
-    out = [points[:1]]
-    for a, b in itertools.pairwise(points):
-        n = max(1, int(np.ceil(np.hypot(*(b - a)) / step)))
-        out.append(a + (b - a) * (np.arange(1, n + 1)[:, None] / n))
-    return np.concatenate(out)
 
 
 def to_record(value: Any) -> Any:
