@@ -29,6 +29,7 @@ npbackprop._book.ClaimError: the prose says "the check passes (below 1e-7)", but
 from __future__ import annotations
 
 import json
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -82,17 +83,33 @@ def _require(holds: Any, says: Any, where: str) -> None:
         )
 
 
-def _format(value: Any, fmt: str | Callable[[Any], str]) -> str:
+def _format(key: str, value: Any, fmt: str | Callable[[Any], str]) -> str:
+    where = f"claim {key!r}"
     if callable(fmt):
         text = fmt(value)
     elif isinstance(fmt, str):
-        text = fmt.format(value)
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(fmt) if f is not None]
+        except ValueError as error:  # a lone brace
+            raise ValueError(f"{where}: fmt {fmt!r} is not a format string: {error}") from None
+        if len(fields) != 1:
+            raise ValueError(
+                f"{where}: fmt must have exactly one replacement field for the value, such as "
+                f"'{{:.1e}}' or '{{:,}}', got {fmt!r} with {len(fields)}"
+            )
+        try:
+            text = fmt.format(value)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            raise ValueError(
+                f"{where}: fmt {fmt!r} cannot format the value {value!r}: "
+                f"{type(error).__name__}: {error}"
+            ) from error
     else:
         raise TypeError(
-            f"fmt must be a format string such as '{{:.1e}}' or a callable, got {fmt!r}"
+            f"{where}: fmt must be a format string such as '{{:.1e}}' or a callable, got {fmt!r}"
         )
     if not isinstance(text, str):
-        raise TypeError(f"fmt must produce a str, produced {type(text).__name__}")
+        raise TypeError(f"{where}: fmt must produce a str, produced {type(text).__name__}")
     return text
 
 
@@ -174,6 +191,10 @@ def claim(
     TypeError
         If ``holds`` is given without ``says`` (or the other way round), ``holds`` is not a
         bool, ``key`` is not a non-empty str, or ``fmt`` is not a format string or callable.
+    ValueError
+        If ``fmt`` is a format string without exactly one replacement field (``"%.2f"`` would
+        be glued as it is), or it cannot format ``value``: the message names the key, the
+        format and the value.
 
     Examples
     --------
@@ -185,7 +206,7 @@ def claim(
     """
     if not isinstance(key, str) or not key:
         raise TypeError(f"key must be a non-empty str (the glue key), got {key!r}")
-    text = _format(value, fmt)
+    text = _format(key, value, fmt)
     if holds is not None or says is not None:
         _require(holds, says, f"claim {key!r}")
         if not holds:
