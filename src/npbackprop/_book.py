@@ -238,14 +238,54 @@ def to_record(value: Any) -> Any:
     raise TypeError(f"a record holds arrays, numbers, strings, lists and dicts; got {value!r}")
 
 
-def _from_record(value: Any) -> Any:
+# What the data of an array of each kind may hold in a record.
+_DATA_TYPES = {"b": (bool,), "i": (int,), "u": (int,), "f": (int, float), "U": (str,)}
+_DATA_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "numbers", "U": "strings"}
+
+
+def _from_record(value: Any, source: str, where: str = "") -> Any:
     if isinstance(value, dict):
         if set(value) == {"dtype", "shape", "data"}:
-            return np.array(value["data"], dtype=value["dtype"]).reshape(value["shape"])
-        return {k: _from_record(v) for k, v in value.items()}
+            return _array(value, f"{source}, at {where or 'the top'}")
+        return {
+            k: _from_record(v, source, f"{where}.{k}" if where else k) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_from_record(v) for v in value]
+        return [_from_record(v, source, f"{where}[{i}]") for i, v in enumerate(value)]
     return value
+
+
+def _array(entry: dict, where: str) -> np.ndarray:
+    dtype, shape, data = entry["dtype"], entry["shape"], entry["data"]
+    try:
+        kind = np.dtype(dtype).kind if isinstance(dtype, str) else None
+    except (TypeError, ValueError):
+        kind = None
+    if kind not in _DATA_TYPES:
+        known = "not a dtype" if kind is None else "not a dtype a record holds"
+        raise ValueError(f"{where}: dtype {dtype!r} is {known} (such as 'float64' or 'int64')")
+    if not isinstance(shape, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        raise ValueError(f"{where}: shape must be a list of sizes (0 or more), got {shape!r}")
+    if not isinstance(data, list):
+        raise ValueError(f"{where}: data must be a flat list, got {type(data).__name__}")
+    allowed = _DATA_TYPES[kind]
+    wrong = {type(x).__name__ for x in data if type(x) not in allowed}
+    if wrong:
+        what = "a nested list" if "list" in wrong else ", ".join(sorted(wrong))
+        raise ValueError(
+            f"{where}: data must be a flat list of {_DATA_WORDS[kind]} for dtype {dtype!r}, "
+            f"got {what}"
+        )
+    try:
+        array = np.array(data, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"{where}: data do not fit dtype {dtype!r}: {error}") from None
+    size = int(np.prod(shape, dtype=np.int64))
+    if array.size != size:
+        raise ValueError(f"{where}: {array.size} numbers in data, but shape {shape} holds {size}")
+    return array.reshape(shape)
 
 
 def embed(name: str, text: str) -> None:
@@ -276,6 +316,10 @@ def load_record(path) -> dict:
     ------
     FileNotFoundError
         If there is neither such a file nor an embedded one of its name.
+    ValueError
+        If the file is not UTF-8 JSON, or an array in it is malformed (a dtype that is not one,
+        data that do not fill its shape): the message names the file and the array's key
+        path, such as ``cases.mse.outputs.loss``.
 
     Examples
     --------
@@ -287,15 +331,27 @@ def load_record(path) -> dict:
     """
     file = Path(path)
     if file.is_file():
-        text = file.read_text(encoding="utf-8")
+        source, data = f"record {str(path)!r}", file.read_bytes()
     elif file.name in _EMBEDDED:
-        text = _EMBEDDED[file.name]
+        source, data = f"embedded record {file.name!r}", _EMBEDDED[file.name]
     else:
         raise FileNotFoundError(
             f"no record {str(path)!r} here (a chapter's downloaded notebook embeds the records "
             f"it reads in its first cell: run the notebook from the top)"
         )
-    return _from_record(json.loads(text))
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{source} is not UTF-8 text: byte {data[error.start]:#04x} at offset {error.start}"
+        ) from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{source} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    return _from_record(record, source)
 
 
 #: What to ``pip install`` for an import name that differs from its distribution's name.
