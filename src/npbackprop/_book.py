@@ -363,24 +363,33 @@ def needs(line: str, cell: str) -> None:
 
     ``%%needs autograd`` on a cell that compares with autograd runs the cell where autograd is
     installed and otherwise prints what to install and skips it. The downloadable notebooks start
-    such cells with it; ``%load_ext npbackprop._book`` registers it.
+    such cells with it; ``%load_ext npbackprop._book`` registers it. A ``# comment`` may follow
+    the names; a dotted name (``sklearn.neural_network``) is missing where its package is. A
+    failing cell fails with its own error, its traceback shown once.
 
     Examples
     --------
     >>> needs("numpy", "x = 1")  # outside IPython the cell is only checked, not run
     >>> needs("no_such_package_xyz", "x = 1")  # doctest: +ELLIPSIS
     Skipped: this cell needs no_such_package_xyz (pip install no-such-package-xyz); the text ...
+    >>> needs("no_such_package_xyz.sub  # a comment", "x = 1")  # doctest: +ELLIPSIS
+    Skipped: this cell needs no_such_package_xyz.sub (pip install no-such-package-xyz); ...
     >>> PIP_NAMES["sklearn"]          # an import name whose distribution is called otherwise
     'scikit-learn'
     """
-    import importlib.util
-
-    packages = line.split()
+    packages = line.split("#", 1)[0].split()  # a comment after the names is no name
     if not packages:
         raise ValueError("%%needs takes the packages the cell needs, e.g. %%needs autograd")
-    missing = [p for p in packages if importlib.util.find_spec(p) is None]
+    bad = [p for p in packages if not all(part.isidentifier() for part in p.split("."))]
+    if bad:
+        raise ValueError(
+            f"%%needs takes module names separated by spaces (%%needs autograd "
+            f"sklearn.neural_network): {', '.join(map(repr, bad))} is not a module name"
+        )
+    missing = [p for p in packages if not _importable(p)]
     if missing:
-        names = " ".join(PIP_NAMES.get(m, m.replace("_", "-")) for m in missing)
+        tops = dict.fromkeys(m.split(".")[0] for m in missing)
+        names = " ".join(PIP_NAMES.get(t, t.replace("_", "-")) for t in tops)
         print(
             f"Skipped: this cell needs {', '.join(missing)} (pip install {names}); "
             "the text after it quotes the book's own run."
@@ -392,8 +401,58 @@ def needs(line: str, cell: str) -> None:
         return
     shell = get_ipython()
     if shell is not None:
+        _run_cell(shell, cell)
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # find_spec imports a dotted name's parent, which is missing
+        return False
+
+
+def _run_cell(shell, cell: str) -> None:
+    """Run ``cell`` in IPython's ``shell`` and fail with its error, whose traceback is shown once.
+
+    The shell shows the error of the cell run here, and then that of the magic, which re-raises
+    it so that the cell fails: the first display is held back and shown in place of the second
+    (which would add the magic's own frames).
+    """
+    if not hasattr(shell, "_showtraceback"):  # not IPython's shell: nothing is shown twice
+        shell.run_cell(cell).raise_error()
+        return
+    held: list = []
+    restore = _swap_showtraceback(shell, lambda etype, value, stb: held.append(stb))
+    try:
         result = shell.run_cell(cell)
-        result.raise_error()
+    finally:
+        restore()
+    error = result.error_before_exec or result.error_in_exec
+    if error is not None and held:
+
+        def show_once(etype, value, stb):
+            restore_once()
+            shell._showtraceback(etype, value, held[-1] if value is error else stb)
+
+        restore_once = _swap_showtraceback(shell, show_once)
+    result.raise_error()
+
+
+def _swap_showtraceback(shell, show: Callable) -> Callable[[], None]:
+    """Set ``shell``'s ``_showtraceback`` (through which IPython shows each error) to ``show``;
+    returns the function that puts back what was there."""
+    before = vars(shell).get("_showtraceback")
+    shell._showtraceback = show
+
+    def restore() -> None:
+        if before is None:
+            vars(shell).pop("_showtraceback", None)
+        else:
+            shell._showtraceback = before
+
+    return restore
 
 
 def load_ipython_extension(shell) -> None:
