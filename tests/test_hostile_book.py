@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -36,6 +37,11 @@ def test_a_format_that_fails_names_the_key_the_format_and_the_value(fmt, value):
     assert "'k-bad'" in message
     assert repr(fmt) in message
     assert repr(value) in message
+
+
+def test_a_lone_brace_is_no_format_string():
+    with pytest.raises(ValueError, match=r"claim 'k-b': fmt '\{:\.2f' is not a format string"):
+        claim("k-b", 1.0, "{:.2f")
 
 
 def test_a_callable_format_that_returns_no_str_names_the_key():
@@ -106,6 +112,16 @@ def test_an_array_of_axes_is_refused(plt):
     _, axs = plt.subplots(1, 2, figsize=(4.5, 3))
     with pytest.raises(TypeError, match=r"a Matplotlib Figure.*got an array of Axes"):
         check_figure(axs)
+
+
+def test_a_subfigure_or_an_artist_is_refused_naming_its_figure(plt):
+    from npbackprop._book import check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    (line,) = ax.plot([0, 1], [0, 1])
+    for part, name in [(fig.subfigures(1, 2)[0], "SubFigure"), (line, "Line2D")]:
+        with pytest.raises(TypeError, match=rf"got a {name}: pass its \.figure"):
+            check_figure(part)
 
 
 @pytest.mark.parametrize("bad", [None, "figure.png", 3])
@@ -185,6 +201,28 @@ def test_markers_without_a_line_are_points(plt):
     check_figure(fig)
 
 
+@pytest.mark.parametrize(
+    ("style", "covered"),
+    [({"marker": "o"}, True), ({}, False), ({"linestyle": "none"}, False)],
+)
+def test_a_point_is_covered_only_where_it_is_drawn(plt, style, covered):
+    """A marker under the legend is covered; a line of one point, or a line with neither a
+    line style nor a marker, draws nothing there."""
+    from npbackprop._book import check_figure
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.plot([0.5], [0.5], label="point", **style)
+    ax.plot([0.2, 0.5, 0.8], [0.5, 0.5, 0.5], linestyle="none", label="hidden")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(loc="center")
+    if covered:
+        with pytest.raises(ClaimError, match="the legend covers 'point'"):
+            check_figure(fig)
+    else:
+        check_figure(fig)
+
+
 def test_a_step_line_is_checked_as_drawn(plt):
     from npbackprop._book import check_figure
 
@@ -234,6 +272,7 @@ def test_bytes_that_are_not_utf8_name_the_file(tmp_path):
         ({"dtype": "float64", "shape": [2, 2], "data": [1.0, 2.0, 3.0]}, r"3 numbers.*\[2, 2\]"),
         ({"dtype": "float64", "shape": [-1], "data": [1.0, 2.0]}, r"shape"),
         ({"dtype": "float64", "shape": [2], "data": [[1.0], [2.0]]}, r"flat list"),
+        ({"dtype": "float64", "shape": [1], "data": 1.0}, r"flat list"),
         ({"dtype": "float64", "shape": "2", "data": [1.0, 2.0]}, r"shape"),
         ({"dtype": "floot64", "shape": [1], "data": [1.0]}, r"dtype 'floot64'"),
         ({"dtype": "object", "shape": [1], "data": [1.0]}, r"dtype 'object'"),
@@ -319,6 +358,46 @@ def test_a_name_that_is_no_module_name_is_refused(shell, line):
     with pytest.raises(ValueError, match=r"%%needs.*not a module name"):
         needs(line, "x = 1")
     assert shell.ran == []
+
+
+class ShowingShell:
+    """What %%needs uses of IPython's shell, which shows each error through _showtraceback."""
+
+    def __init__(self):
+        self.shown = []
+
+    def _showtraceback(self, etype, value, stb):
+        self.shown.append(stb)
+
+    def run_cell(self, cell):
+        error = ZeroDivisionError("in the cell") if "1 / 0" in cell else None
+        if error is not None:
+            self._showtraceback(ZeroDivisionError, error, ["the cell's traceback"])
+
+        def raise_error():
+            if error is not None:
+                raise error
+
+        return SimpleNamespace(error_before_exec=None, error_in_exec=error, raise_error=raise_error)
+
+
+def test_the_cells_traceback_is_held_and_shown_in_place_of_the_magics(monkeypatch):
+    import IPython
+
+    shell = ShowingShell()
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    needs("numpy", "x = 1")
+    assert shell.shown == []
+    assert "_showtraceback" not in vars(shell)
+    with pytest.raises(ZeroDivisionError) as info:
+        needs("numpy", "1 / 0")
+    assert shell.shown == []  # held back ...
+    shell._showtraceback(ZeroDivisionError, info.value, ["the magic's frames"])  # as IPython
+    assert shell.shown == [["the cell's traceback"]]  # ... and shown once, in the magic's place
+    assert "_showtraceback" not in vars(shell)  # the shell is as it was
+    other = ValueError("later")
+    shell._showtraceback(ValueError, other, ["a later error"])
+    assert shell.shown[-1] == ["a later error"]
 
 
 def test_a_failing_cell_prints_its_traceback_once(tmp_path):

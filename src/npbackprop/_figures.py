@@ -166,12 +166,10 @@ def _covered(artist, box) -> bool:
         return True
     if artist.get_linestyle() in ("None", "none", "", " ") or artist.get_linewidth() <= 0:
         return False
-    if len(xy) < 1:
+    if len(xy) < 2:  # a line of one point draws nothing (its marker was tested above)
         return False
     steps = cbook.STEP_LOOKUP_MAP[artist.get_drawstyle()]  # the path as drawn
     path = artist.get_transform().transform(np.asarray(steps(xy[:, 0], xy[:, 1]), float).T)
-    if len(path) == 1:
-        return _inside(path, box)
     return _crosses(path[:-1], path[1:], box)
 
 
