@@ -28,15 +28,26 @@ npbackprop._book.ClaimError: the prose says "the check passes (below 1e-7)", but
 
 from __future__ import annotations
 
-import itertools
 import json
+import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from npbackprop._figures import (
+    FIGURE_STYLE,
+    PHONE_FIGURE_WIDTH,
+    SMALLEST_TEXT_PX,
+    check_figure,
+    figure_style,
+)
+
 __all__ = [
+    "FIGURE_STYLE",
+    "PHONE_FIGURE_WIDTH",
+    "SMALLEST_TEXT_PX",
     "ClaimError",
     "check",
     "check_figure",
@@ -47,12 +58,6 @@ __all__ = [
     "needs",
     "to_record",
 ]
-
-# The width, in CSS pixels, that a figure gets in the book on a phone 390 px wide (the article's
-# width there; tests/test_site_layout.py measures it), and the smallest text size that still
-# reads there.
-PHONE_FIGURE_WIDTH = 342
-SMALLEST_TEXT_PX = 10.0
 
 # The book's data files, by name, as a downloaded notebook carries them (see :func:`embed`).
 _EMBEDDED: dict[str, str] = {}
@@ -78,17 +83,33 @@ def _require(holds: Any, says: Any, where: str) -> None:
         )
 
 
-def _format(value: Any, fmt: str | Callable[[Any], str]) -> str:
+def _format(key: str, value: Any, fmt: str | Callable[[Any], str]) -> str:
+    where = f"claim {key!r}"
     if callable(fmt):
         text = fmt(value)
     elif isinstance(fmt, str):
-        text = fmt.format(value)
+        try:
+            fields = [f for _, f, _, _ in string.Formatter().parse(fmt) if f is not None]
+        except ValueError as error:  # a lone brace
+            raise ValueError(f"{where}: fmt {fmt!r} is not a format string: {error}") from None
+        if len(fields) != 1:
+            raise ValueError(
+                f"{where}: fmt must have exactly one replacement field for the value, such as "
+                f"'{{:.1e}}' or '{{:,}}', got {fmt!r} with {len(fields)}"
+            )
+        try:
+            text = fmt.format(value)
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+            raise ValueError(
+                f"{where}: fmt {fmt!r} cannot format the value {value!r}: "
+                f"{type(error).__name__}: {error}"
+            ) from error
     else:
         raise TypeError(
-            f"fmt must be a format string such as '{{:.1e}}' or a callable, got {fmt!r}"
+            f"{where}: fmt must be a format string such as '{{:.1e}}' or a callable, got {fmt!r}"
         )
     if not isinstance(text, str):
-        raise TypeError(f"fmt must produce a str, produced {type(text).__name__}")
+        raise TypeError(f"{where}: fmt must produce a str, produced {type(text).__name__}")
     return text
 
 
@@ -170,6 +191,10 @@ def claim(
     TypeError
         If ``holds`` is given without ``says`` (or the other way round), ``holds`` is not a
         bool, ``key`` is not a non-empty str, or ``fmt`` is not a format string or callable.
+    ValueError
+        If ``fmt`` is a format string without exactly one replacement field (``"%.2f"`` would
+        be glued as it is), or it cannot format ``value``: the message names the key, the
+        format and the value.
 
     Examples
     --------
@@ -181,167 +206,13 @@ def claim(
     """
     if not isinstance(key, str) or not key:
         raise TypeError(f"key must be a non-empty str (the glue key), got {key!r}")
-    text = _format(value, fmt)
+    text = _format(key, value, fmt)
     if holds is not None or says is not None:
         _require(holds, says, f"claim {key!r}")
         if not holds:
             raise ClaimError(f'the prose says "{says}", but {key} = {text}')
     _glue(key, text)
     return text
-
-
-def check_figure(
-    fig, *, shown: float = PHONE_FIGURE_WIDTH, smallest: float = SMALLEST_TEXT_PX
-) -> None:
-    """Check that a Matplotlib figure reads on a phone.
-
-    The book shows a figure as a PNG (cropped to what is drawn, as Jupyter saves it) scaled down
-    to ``shown`` CSS pixels on a phone. Raises :class:`ClaimError` if any text (tick labels,
-    axis labels, titles, legend entries, annotations) is then smaller than ``smallest`` pixels
-    (for mathtext, its smallest glyph: the exponent of a log axis's tick label ``10^{-16}`` is
-    drawn at 0.7 times the label's font size),
-    if a legend covers a plotted point or line, or if the background is transparent (a dark
-    page would show through, and black text would vanish).
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> import matplotlib.pyplot as plt
-    >>> fig, ax = plt.subplots(figsize=(4.5, 3))
-    >>> _ = ax.plot([0, 1], [0, 1], label="y = x")
-    >>> _ = ax.legend(loc="lower right")
-    >>> check_figure(fig)                              # 4.5 inches wide: text of 11.9 px
-    >>> fig, ax = plt.subplots(figsize=(9, 3))          # twice as wide: half the text size
-    >>> _ = ax.plot([0, 1], [0, 1])
-    >>> check_figure(fig)
-    Traceback (most recent call last):
-        ...
-    npbackprop._book.ClaimError: the figure does not read on a phone: ...
-    >>> plt.close("all")
-    """
-    import matplotlib as mpl
-    from matplotlib.collections import PathCollection
-    from matplotlib.lines import Line2D
-    from matplotlib.text import Text
-
-    if not hasattr(fig.canvas, "get_renderer"):  # closed (plt.show() in Jupyter closes it)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    fig.draw(renderer)
-    pad = mpl.rcParams["savefig.pad_inches"]
-    drawn = fig.get_tightbbox(renderer)  # inches
-    width = (drawn.width + 2 * pad) * fig.dpi
-    scale = min(1.0, shown / width)
-    problems, small = [], {}
-    undrawn = _tick_labels_outside_the_limits(fig)
-    for text in fig.findobj(Text):
-        if not (text.get_visible() and text.get_text().strip()) or id(text) in undrawn:
-            continue
-        if text.get_window_extent(renderer).width == 0:
-            continue
-        px = _smallest_glyph_size(text) * fig.dpi / 72 * scale
-        if px < smallest:
-            small.setdefault(f"{px:.1f} px", []).append(text.get_text())
-    for px, texts in small.items():
-        shown_texts = ", ".join(repr(t) for t in dict.fromkeys(texts[:4]))
-        more = f" and {len(texts) - 4} more" if len(texts) > 4 else ""
-        problems.append(f"{shown_texts}{more} are {px}")
-    legends = [(ax, ax.get_legend()) for ax in fig.axes] + [(None, lg) for lg in fig.legends]
-    for ax, legend in legends:
-        if legend is None or not legend.get_visible():
-            continue
-        box = legend.get_window_extent(renderer)
-        for axes in [ax] if ax is not None else fig.axes:
-            for artist in axes.get_children():
-                if isinstance(artist, Line2D) and artist.get_visible():
-                    points = _dense(artist.get_transform().transform(artist.get_xydata()))
-                elif isinstance(artist, PathCollection) and artist.get_visible():
-                    points = artist.get_offset_transform().transform(artist.get_offsets())
-                else:
-                    continue
-                inside = (
-                    (points[:, 0] > box.x0)
-                    & (points[:, 0] < box.x1)
-                    & (points[:, 1] > box.y0)
-                    & (points[:, 1] < box.y1)
-                )
-                if np.any(inside):
-                    label = artist.get_label()
-                    problems.append(f"the legend covers {label!r}")
-                    break
-    if fig.get_facecolor()[3] < 1 or mpl.rcParams["savefig.transparent"]:
-        problems.append("the background is transparent")
-    if problems:
-        raise ClaimError(
-            f"the figure does not read on a phone: {'; '.join(problems)} (it is shown "
-            f"{shown:.0f} px wide there, scaled by {scale:.2f}; text needs {smallest:g} px: "
-            f"make the figure narrower or the text larger)"
-        )
-
-
-def _smallest_glyph_size(text) -> float:
-    """The size in points of the smallest glyph ``text`` draws: its font size, or less where
-    its mathtext shrinks a part (the exponent of a log axis's ``10^{-16}``, a subscript, a
-    fraction), which Matplotlib draws at 0.7 times the font size per level."""
-    from matplotlib import cbook
-    from matplotlib.mathtext import MathTextParser
-
-    size = text.get_fontsize()
-    if text.get_usetex() or not text.get_parse_math():
-        return size
-    sizes = [size]
-    for line in text.get_text().split("\n"):  # Matplotlib lays out each line on its own
-        if not cbook.is_math_text(line):
-            continue
-        try:
-            parsed = MathTextParser("path").parse(line, 72, text.get_fontproperties())
-        except ValueError:  # not valid mathtext: Matplotlib would fail to draw it anyway
-            continue
-        sizes += [glyph[1] for glyph in parsed.glyphs]
-    return min(sizes)
-
-
-def _tick_labels_outside_the_limits(fig) -> set[int]:
-    """Tick labels Matplotlib keeps but does not draw: their ticks lie outside the view."""
-    undrawn = set()
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            lo, hi = sorted(axis.get_view_interval())
-            slack = 1e-9 * (hi - lo)
-            for ticks, locs in (
-                (axis.get_major_ticks(), axis.get_majorticklocs()),
-                (axis.get_minor_ticks(), axis.get_minorticklocs()),
-            ):
-                for tick, loc in zip(ticks, locs, strict=False):
-                    if not lo - slack <= loc <= hi + slack:
-                        undrawn |= {id(tick.label1), id(tick.label2)}
-    return undrawn
-
-
-# The book's figures: text large enough for a phone (see check_figure), an opaque background.
-FIGURE_STYLE = {"font.size": 12, "figure.facecolor": "white", "savefig.transparent": False}
-
-
-def figure_style() -> None:
-    """Set Matplotlib's defaults to the book's figure style (:data:`FIGURE_STYLE`)."""
-    import matplotlib as mpl
-
-    mpl.rcParams.update(FIGURE_STYLE)
-
-
-def _dense(points: np.ndarray, step: float = 2.0) -> np.ndarray:
-    """The points of a polyline with extra points at most ``step`` pixels apart."""
-    points = points[np.all(np.isfinite(points), axis=1)]
-    if len(points) < 2:
-        return points
-    out = [points[:1]]
-    for a, b in itertools.pairwise(points):
-        n = max(1, int(np.ceil(np.hypot(*(b - a)) / step)))
-        out.append(a + (b - a) * (np.arange(1, n + 1)[:, None] / n))
-    return np.concatenate(out)
 
 
 def to_record(value: Any) -> Any:
@@ -367,14 +238,54 @@ def to_record(value: Any) -> Any:
     raise TypeError(f"a record holds arrays, numbers, strings, lists and dicts; got {value!r}")
 
 
-def _from_record(value: Any) -> Any:
+# What the data of an array of each kind may hold in a record.
+_DATA_TYPES = {"b": (bool,), "i": (int,), "u": (int,), "f": (int, float), "U": (str,)}
+_DATA_WORDS = {"b": "booleans", "i": "integers", "u": "integers", "f": "numbers", "U": "strings"}
+
+
+def _from_record(value: Any, source: str, where: str = "") -> Any:
     if isinstance(value, dict):
         if set(value) == {"dtype", "shape", "data"}:
-            return np.array(value["data"], dtype=value["dtype"]).reshape(value["shape"])
-        return {k: _from_record(v) for k, v in value.items()}
+            return _array(value, f"{source}, at {where or 'the top'}")
+        return {
+            k: _from_record(v, source, f"{where}.{k}" if where else k) for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [_from_record(v) for v in value]
+        return [_from_record(v, source, f"{where}[{i}]") for i, v in enumerate(value)]
     return value
+
+
+def _array(entry: dict, where: str) -> np.ndarray:
+    dtype, shape, data = entry["dtype"], entry["shape"], entry["data"]
+    try:
+        kind = np.dtype(dtype).kind if isinstance(dtype, str) else None
+    except (TypeError, ValueError):
+        kind = None
+    if kind not in _DATA_TYPES:
+        known = "not a dtype" if kind is None else "not a dtype a record holds"
+        raise ValueError(f"{where}: dtype {dtype!r} is {known} (such as 'float64' or 'int64')")
+    if not isinstance(shape, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+    ):
+        raise ValueError(f"{where}: shape must be a list of sizes (0 or more), got {shape!r}")
+    if not isinstance(data, list):
+        raise ValueError(f"{where}: data must be a flat list, got {type(data).__name__}")
+    allowed = _DATA_TYPES[kind]
+    wrong = {type(x).__name__ for x in data if type(x) not in allowed}
+    if wrong:
+        what = "a nested list" if "list" in wrong else ", ".join(sorted(wrong))
+        raise ValueError(
+            f"{where}: data must be a flat list of {_DATA_WORDS[kind]} for dtype {dtype!r}, "
+            f"got {what}"
+        )
+    try:
+        array = np.array(data, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise ValueError(f"{where}: data do not fit dtype {dtype!r}: {error}") from None
+    size = int(np.prod(shape, dtype=np.int64))
+    if array.size != size:
+        raise ValueError(f"{where}: {array.size} numbers in data, but shape {shape} holds {size}")
+    return array.reshape(shape)
 
 
 def embed(name: str, text: str) -> None:
@@ -405,6 +316,10 @@ def load_record(path) -> dict:
     ------
     FileNotFoundError
         If there is neither such a file nor an embedded one of its name.
+    ValueError
+        If the file is not UTF-8 JSON, or an array in it is malformed (a dtype that is not one,
+        data that do not fill its shape): the message names the file and the array's key
+        path, such as ``cases.mse.outputs.loss``.
 
     Examples
     --------
@@ -416,15 +331,27 @@ def load_record(path) -> dict:
     """
     file = Path(path)
     if file.is_file():
-        text = file.read_text(encoding="utf-8")
+        source, data = f"record {str(path)!r}", file.read_bytes()
     elif file.name in _EMBEDDED:
-        text = _EMBEDDED[file.name]
+        source, data = f"embedded record {file.name!r}", _EMBEDDED[file.name]
     else:
         raise FileNotFoundError(
             f"no record {str(path)!r} here (a chapter's downloaded notebook embeds the records "
             f"it reads in its first cell: run the notebook from the top)"
         )
-    return _from_record(json.loads(text))
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"{source} is not UTF-8 text: byte {data[error.start]:#04x} at offset {error.start}"
+        ) from None
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{source} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    return _from_record(record, source)
 
 
 #: What to ``pip install`` for an import name that differs from its distribution's name.
@@ -436,24 +363,33 @@ def needs(line: str, cell: str) -> None:
 
     ``%%needs autograd`` on a cell that compares with autograd runs the cell where autograd is
     installed and otherwise prints what to install and skips it. The downloadable notebooks start
-    such cells with it; ``%load_ext npbackprop._book`` registers it.
+    such cells with it; ``%load_ext npbackprop._book`` registers it. A ``# comment`` may follow
+    the names; a dotted name (``sklearn.neural_network``) is missing where its package is. A
+    failing cell fails with its own error, its traceback shown once.
 
     Examples
     --------
     >>> needs("numpy", "x = 1")  # outside IPython the cell is only checked, not run
     >>> needs("no_such_package_xyz", "x = 1")  # doctest: +ELLIPSIS
     Skipped: this cell needs no_such_package_xyz (pip install no-such-package-xyz); the text ...
+    >>> needs("no_such_package_xyz.sub  # a comment", "x = 1")  # doctest: +ELLIPSIS
+    Skipped: this cell needs no_such_package_xyz.sub (pip install no-such-package-xyz); ...
     >>> PIP_NAMES["sklearn"]          # an import name whose distribution is called otherwise
     'scikit-learn'
     """
-    import importlib.util
-
-    packages = line.split()
+    packages = line.split("#", 1)[0].split()  # a comment after the names is no name
     if not packages:
         raise ValueError("%%needs takes the packages the cell needs, e.g. %%needs autograd")
-    missing = [p for p in packages if importlib.util.find_spec(p) is None]
+    bad = [p for p in packages if not all(part.isidentifier() for part in p.split("."))]
+    if bad:
+        raise ValueError(
+            f"%%needs takes module names separated by spaces (%%needs autograd "
+            f"sklearn.neural_network): {', '.join(map(repr, bad))} is not a module name"
+        )
+    missing = [p for p in packages if not _importable(p)]
     if missing:
-        names = " ".join(PIP_NAMES.get(m, m.replace("_", "-")) for m in missing)
+        tops = dict.fromkeys(m.split(".")[0] for m in missing)
+        names = " ".join(PIP_NAMES.get(t, t.replace("_", "-")) for t in tops)
         print(
             f"Skipped: this cell needs {', '.join(missing)} (pip install {names}); "
             "the text after it quotes the book's own run."
@@ -465,8 +401,58 @@ def needs(line: str, cell: str) -> None:
         return
     shell = get_ipython()
     if shell is not None:
+        _run_cell(shell, cell)
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:  # find_spec imports a dotted name's parent, which is missing
+        return False
+
+
+def _run_cell(shell, cell: str) -> None:
+    """Run ``cell`` in IPython's ``shell`` and fail with its error, whose traceback is shown once.
+
+    The shell shows the error of the cell run here, and then that of the magic, which re-raises
+    it so that the cell fails: the first display is held back and shown in place of the second
+    (which would add the magic's own frames).
+    """
+    if not hasattr(shell, "_showtraceback"):  # not IPython's shell: nothing is shown twice
+        shell.run_cell(cell).raise_error()
+        return
+    held: list = []
+    restore = _swap_showtraceback(shell, lambda etype, value, stb: held.append(stb))
+    try:
         result = shell.run_cell(cell)
-        result.raise_error()
+    finally:
+        restore()
+    error = result.error_before_exec or result.error_in_exec
+    if error is not None and held:
+
+        def show_once(etype, value, stb):
+            restore_once()
+            shell._showtraceback(etype, value, held[-1] if value is error else stb)
+
+        restore_once = _swap_showtraceback(shell, show_once)
+    result.raise_error()
+
+
+def _swap_showtraceback(shell, show: Callable) -> Callable[[], None]:
+    """Set ``shell``'s ``_showtraceback`` (through which IPython shows each error) to ``show``;
+    returns the function that puts back what was there."""
+    before = vars(shell).get("_showtraceback")
+    shell._showtraceback = show
+
+    def restore() -> None:
+        if before is None:
+            vars(shell).pop("_showtraceback", None)
+        else:
+            shell._showtraceback = before
+
+    return restore
 
 
 def load_ipython_extension(shell) -> None:
