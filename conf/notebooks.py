@@ -13,11 +13,13 @@ code of the figures. Three things make the notebook run where the book's files a
 
 - the data files a chapter reads with ``load_record("...")`` are embedded in the notebook's
   first (collapsed) cell with ``npbackprop._book.embed``; a cell that reads a file any other way
-  fails the build;
+  (or calls ``load_record`` with anything but a string literal, or changes the working
+  directory) fails the build: :func:`read_cell` walks each cell's syntax tree;
 - a cell that needs a package beyond npbackprop, NumPy and Matplotlib (``OPTIONAL``: autograd,
-  ml_dtypes), directly or through a name that such a cell defined, starts with the cell magic
-  ``%%needs <package>``, which runs it when the package is installed and says what to install
-  otherwise;
+  ml_dtypes, scikit-learn), directly or through a name that such a cell defined, starts with the
+  cell magic ``%%needs <package>``, which runs it when the package is installed and says what to
+  install otherwise; a cell that imports anything else a reader does not have (not in
+  ``READER_HAS``: the standard library, the notebook's IPython and those three) fails the build;
 - nothing in it imports MyST-NB or Sphinx.
 
 The notebook of ``answer/batch.md`` is written to ``_sources/answer/batch.ipynb`` in the HTML
