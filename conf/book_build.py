@@ -374,8 +374,8 @@ def figure_problems(notebook) -> list[tuple[int, str]]:
         if len(str(alt).strip()) < ALT_TEXT_MIN:
             problems.append(
                 (index, f"draws a figure without alt text of {ALT_TEXT_MIN} characters or more "
-                        "for screen readers (the cell's options: ':mystnb:', '  image:', "
-                        "'    alt: what the figure shows')")
+                        "for screen readers (in the cell's options, three lines: ':mystnb:', "
+                        "':  image:', ':    alt: what the figure shows')")
             )  # fmt: skip
     return problems
 

@@ -127,6 +127,28 @@ def test_the_dependencies_of_a_deep_expression_are_found():
     assert notebooks._cell_dependencies(cells) == [{"autograd"}, {"autograd"}, {"autograd"}, set()]
 
 
+def test_the_figure_rule_sees_every_figure():
+    """A figure is a cell that calls plt.subplots( or shows an image (plt.figure() too); each
+    needs alt text and a check_figure call before the next figure, and the page figure_style()."""
+    import nbformat
+    from book_build import figure_problems
+
+    png = {"output_type": "display_data", "data": {"image/png": "iVBOR"}, "metadata": {}}
+    alt = {"mystnb": {"image": {"alt": "A line rising from left to right, steeply"}}}
+    cells = [
+        nbformat.v4.new_markdown_cell("# Figures"),
+        nbformat.v4.new_code_cell("fig, ax = plt.subplots()", metadata=alt),
+        nbformat.v4.new_code_cell("fig = plt.figure()\nplt.plot([0, 1])", outputs=[png]),
+        nbformat.v4.new_code_cell("check_figure(fig)"),
+    ]
+    problems = figure_problems(nbformat.v4.new_notebook(cells=cells))
+    assert [(i, p.split(" (")[0]) for i, p in problems] == [
+        (1, "draws a figure, but the page never calls figure_style()"),
+        (1, "draws a figure that no check_figure(fig) call checks before the next figure"),
+        (2, "draws a figure without alt text of 20 characters or more for screen readers"),
+    ]
+
+
 # -- Whole builds ----------------------------------------------------------------------------------
 
 RECORD = '{"a": 1.5}'
