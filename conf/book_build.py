@@ -47,7 +47,16 @@ Strict on every run
 Failures readable in the log
     MyST-NB reports a cell that wrote to stderr as "stderr was found in the cell outputs of cell
     8", and a failing notebook without saying which cell. :func:`report_stderr_text` and
-    :func:`report_failing_cell` add the text and the page's line of the cell to the warning.
+    :func:`report_failing_cell` add the text and the page's line of the cell to the warning; a
+    cell that ran out of time is reported as "timed out after N s" (:func:`mark_timeouts`; not
+    as the bare ``KeyboardInterrupt`` that stopping the kernel leaves).
+
+What no chapter needs
+    A page whose outputs exceed :data:`OUTPUTS_LIMIT` (a huge print) and a figure without alt
+    text or without a ``check_figure`` call (:func:`figure_problems`) warn, naming the page and
+    the cell. Code nested too deeply for sphinx-codeautolink's recursive parser (a sum of some
+    400 terms) is a warning on its page, not an abort of the whole build
+    (:func:`codeautolink_deep_code`).
 
 Accessibility
     docutils writes a citation list as ``role="list"`` holding ``role="doc-biblioentry"``
@@ -60,6 +69,7 @@ from __future__ import annotations
 import fcntl
 import functools
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -250,11 +260,142 @@ def failing_cell(notebook) -> tuple[int, str] | None:
     return None
 
 
+#: The metadata key that marks the cell whose execution timed out (see :func:`mark_timeouts`).
+TIMED_OUT = "book_build_timed_out"
+
+
+def mark_timeouts() -> None:
+    """Make nbclient mark the cell that timed out, with the timeout in seconds.
+
+    nbclient raises ``CellTimeoutError`` without saying which cell, and shutting the kernel down
+    then leaves a bare ``KeyboardInterrupt`` in that cell's outputs."""
+    from nbclient.client import NotebookClient
+    from nbclient.exceptions import CellTimeoutError
+
+    original = NotebookClient.async_execute_cell
+    if getattr(original, "book_build", False):
+        return
+
+    @functools.wraps(original)
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        try:
+            return await original(self, cell, cell_index, *args, **kwargs)
+        except CellTimeoutError:
+            cell.metadata[TIMED_OUT] = self._get_timeout(cell)
+            raise
+
+    async_execute_cell.book_build = True
+    NotebookClient.async_execute_cell = async_execute_cell
+
+
+def report_timeout(client) -> bool:
+    """Warn at the line of the cell that timed out; whether one did."""
+    for index, cell in enumerate(client.notebook.cells):
+        if TIMED_OUT in cell.get("metadata", {}):
+            seconds = cell.metadata.pop(TIMED_OUT)
+            line = client._source_map[index]
+            client.logger.warning(
+                f"cell {index + 1} (line {line}) timed out after {seconds} s (an endless loop, "
+                f"or work too slow for the book: nb_execution_timeout in conf/conf.py is what "
+                f"the slowest cell of the book needs, with a margin)",
+                subtype="exec",
+                line=line,
+            )
+            return True
+    return False
+
+
+#: The most a page's cell outputs may weigh, in bytes of the executed notebook's JSON (its PNG
+#: figures included). The largest, practice/stability.md's, are 0.18 MB (three figures; then
+#: practice/optimizers.md, 0.17 MB; measured 2026-12): a page over 1 MB, more than five times
+#: that, prints data no reader reads (a 10 MB print made a 10 MB page) or draws at a huge size.
+OUTPUTS_LIMIT = 1_000_000
+
+
+def output_sizes(notebook) -> list[int]:
+    """Each cell's outputs, in bytes of JSON."""
+    return [len(json.dumps(cell.get("outputs", []))) for cell in notebook.cells]
+
+
+def report_large_outputs(client) -> None:
+    """Warn when the page's outputs exceed :data:`OUTPUTS_LIMIT`, naming the largest cells."""
+    sizes = output_sizes(client.notebook)
+    total = sum(sizes)
+    if total <= OUTPUTS_LIMIT:
+        return
+    largest = sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)
+    largest = [i for k, i in enumerate(largest[:3]) if k == 0 or sizes[i] >= OUTPUTS_LIMIT / 10]
+    cells = ", ".join(
+        f"cell {i + 1} (line {client._source_map[i]}) {sizes[i] / 1e6:.1f} MB" for i in largest
+    )
+    line = client._source_map[largest[0]]
+    client.logger.warning(
+        f"the cells' outputs are {total / 1e6:.1f} MB, over the book's limit of "
+        f"{OUTPUTS_LIMIT / 1e6:.1f} MB (OUTPUTS_LIMIT in conf/book_build.py): {cells}; print "
+        f"a summary, not the data",
+        subtype="outputs",
+        line=line,
+    )
+
+
+#: The shortest alt text a figure may have (tests/test_book_sources.py has the same rule).
+ALT_TEXT_MIN = 20
+
+
+def is_figure(cell) -> bool:
+    """A code cell that draws a figure: it calls ``plt.subplots(`` or shows an image."""
+    if cell.get("cell_type") != "code":
+        return False
+    data = [key for output in cell.get("outputs", []) for key in output.get("data", {})]
+    return "plt.subplots(" in cell.source or any(key.startswith("image/") for key in data)
+
+
+def figure_problems(notebook) -> list[tuple[int, str]]:
+    """(cell index, problem) for each figure without a ``check_figure`` call in its cell or the
+    cells before the next figure, or without alt text; and a page with figures that never calls
+    ``figure_style()``. The build's form of the house rule that tests/test_book_sources.py
+    (test_every_figure_is_checked_for_a_phone_and_described) checks on the sources."""
+    cells = notebook.cells
+    figures = [i for i, cell in enumerate(cells) if is_figure(cell)]
+    code = [cell.source for cell in cells if cell.get("cell_type") == "code"]
+    problems = []
+    if figures and not any("figure_style()" in source for source in code):
+        problems.append((figures[0], "draws a figure, but the page never calls figure_style()"))
+    for k, index in enumerate(figures):
+        end = figures[k + 1] if k + 1 < len(figures) else len(cells)
+        following = [c.source for c in cells[index:end] if c.get("cell_type") == "code"]
+        if not any("check_figure(" in source for source in following):
+            problems.append(
+                (index, "draws a figure that no check_figure(fig) call checks before the next "
+                        "figure (npbackprop._book.check_figure: does it read on a phone?)")
+            )  # fmt: skip
+        options = cells[index].get("metadata", {}).get("mystnb", {})
+        alt = (options.get("image") or {}).get("alt", "") if isinstance(options, dict) else ""
+        if len(str(alt).strip()) < ALT_TEXT_MIN:
+            problems.append(
+                (index, f"draws a figure without alt text of {ALT_TEXT_MIN} characters or more "
+                        "for screen readers (in the cell's options, three lines: ':mystnb:', "
+                        "':  image:', ':    alt: what the figure shows')")
+            )  # fmt: skip
+    return problems
+
+
+def report_figures(client) -> None:
+    for index, problem in figure_problems(client.notebook):
+        line = client._source_map[index]
+        client.logger.warning(
+            f"cell {index + 1} (line {line}) {problem}", subtype="figure", line=line
+        )
+
+
 def report_failing_cell() -> None:
-    """After a notebook fails to execute, warn once more, at the failing cell's line."""
+    """After a notebook fails to execute, warn once more, at the failing cell's line (and say
+    "timed out after N s" for a cell that ran out of time); then check the outputs' size and
+    the figures (:func:`report_large_outputs`, :func:`report_figures`)."""
     from myst_nb.core.execute.cache import NotebookClientCache
     from myst_nb.core.execute.direct import NotebookClientDirect
 
+    mark_timeouts()
     for client in (NotebookClientCache, NotebookClientDirect):
         original = client.start_client
         if getattr(original, "book_build", False):
@@ -264,7 +405,9 @@ def report_failing_cell() -> None:
             _original(self)
             error = (self.exec_metadata or {}).get("error")
             found = failing_cell(self.notebook) if error else None
-            if found is not None:
+            if error and report_timeout(self):
+                pass
+            elif found is not None:
                 index, what = found
                 line = self._source_map[index]
                 self.logger.warning(
@@ -272,6 +415,8 @@ def report_failing_cell() -> None:
                     subtype="exec",
                     line=line,
                 )
+            report_large_outputs(self)
+            report_figures(self)
 
         start_client.book_build = True
         client.start_client = start_client
@@ -324,8 +469,44 @@ def codeautolink_untitled_sections() -> None:
     CodeBlockAnalyser._untitled_sections_ok = True
 
 
+def codeautolink_deep_code() -> None:
+    """Make code too deeply nested for sphinx-codeautolink a warning on its page.
+
+    Its parser walks the syntax tree recursively, so a cell with an expression of some 400 terms
+    (``1 + 1 + ... + 1``) or deeply nested brackets raises ``RecursionError``, which aborts the
+    whole build from inside the extension, naming no page. Here that block gets no links and its
+    page a warning (so the build still fails, after every page has been tried)."""
+    try:
+        from sphinx_codeautolink.extension.block import CodeBlockAnalyser
+    except ImportError:  # the extension is not used
+        return
+    original = CodeBlockAnalyser.parse_source
+    if getattr(original, "book_build", False):
+        return
+
+    @functools.wraps(original)
+    def parse_source(self, node, language):
+        try:
+            return original(self, node, language)
+        except RecursionError:
+            from sphinx.util import logging
+
+            logging.getLogger(__name__).warning(
+                "a code cell is nested too deeply for sphinx-codeautolink to read it "
+                "(RecursionError): split its long expression into steps",
+                location=node,
+                type="codeautolink",
+                subtype="recursion",
+            )
+            return None
+
+    parse_source.book_build = True
+    CodeBlockAnalyser.parse_source = parse_source
+
+
 def setup(app):
     codeautolink_untitled_sections()
+    codeautolink_deep_code()
     # Before Sphinx forks its -j processes, so that they all inherit the lock.
     serialize_cache_writes()
     report_stderr_text()
@@ -362,4 +543,3 @@ def refuse_imports(*names: str) -> None:
 
     if not any(isinstance(f, _Refused) for f in sys.meta_path):
         sys.meta_path.insert(0, _Refused(names))
-

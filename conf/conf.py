@@ -69,7 +69,12 @@ nb_execution_cache_path = str(
         npbackprop_source_hash,
     )
 )
-nb_execution_timeout = 600
+# Per cell, in seconds. The slowest cell of the book, practice/optimizers.md's sweep of learning
+# rates, takes 36 s on its own (the whole chapter 39 s; 50 s in `make html` on two cores, where
+# the chapters run side by side; measured 2026-12): 120 s leaves it three times that, and an
+# endless loop fails the build in two minutes, "timed out after 120 s", with its page and cell
+# (book_build.report_timeout). BOOK_CELL_TIMEOUT: another limit, for the build's own tests.
+nb_execution_timeout = int(os.environ.get("BOOK_CELL_TIMEOUT", "120"))
 # A failing cell: its traceback goes to the build log and becomes a warning, so with
 # -W --keep-going the other chapters still build and the exit status is non-zero.
 nb_execution_raise_on_error = False

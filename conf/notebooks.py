@@ -13,11 +13,13 @@ code of the figures. Three things make the notebook run where the book's files a
 
 - the data files a chapter reads with ``load_record("...")`` are embedded in the notebook's
   first (collapsed) cell with ``npbackprop._book.embed``; a cell that reads a file any other way
-  fails the build;
+  (or calls ``load_record`` with anything but a string literal, or changes the working
+  directory) fails the build: :func:`read_cell` walks each cell's syntax tree;
 - a cell that needs a package beyond npbackprop, NumPy and Matplotlib (``OPTIONAL``: autograd,
-  ml_dtypes), directly or through a name that such a cell defined, starts with the cell magic
-  ``%%needs <package>``, which runs it when the package is installed and says what to install
-  otherwise;
+  ml_dtypes, scikit-learn), directly or through a name that such a cell defined, starts with the
+  cell magic ``%%needs <package>``, which runs it when the package is installed and says what to
+  install otherwise; a cell that imports anything else a reader does not have (not in
+  ``READER_HAS``: the standard library, the notebook's IPython and those three) fails the build;
 - nothing in it imports MyST-NB or Sphinx.
 
 The notebook of ``answer/batch.md`` is written to ``_sources/answer/batch.ipynb`` in the HTML
@@ -33,6 +35,7 @@ import json
 import posixpath
 import re
 import symtable
+import sys
 from pathlib import Path
 
 import nbformat
@@ -45,8 +48,19 @@ LOGGER = logging.getLogger(__name__)
 CHAPTER_FOLDERS = ("answer/", "training/", "practice/")
 # Packages a chapter may use that the notebook does not require: module -> what to install.
 OPTIONAL = {"autograd": "autograd", "ml_dtypes": "ml_dtypes", "sklearn": "scikit-learn"}
-LOAD_RECORD = re.compile(r"""\bload_record\(\s*["']([^"']+)["']\s*\)""")
-OTHER_FILE_READ = re.compile(r"\bopen\(|\bPath\(|\.read_text\(|\bnp\.load(txt)?\(|\bjson\.load\(")
+# What a reader has without %%needs: the standard library, the notebook's own kernel (IPython),
+# and the three packages the notebook says it needs.
+READER_HAS = frozenset(sys.stdlib_module_names) | {"numpy", "matplotlib", "npbackprop", "IPython"}
+# Calls that read a file, by the last part of the called name (open, io.open, Path(...).open,
+# np.load, np.loadtxt, np.genfromtxt, json.load, pickle.load, plt.imread, ...); and any call
+# named read_* (pd.read_csv, Path.read_text, ...). Only load_record("...")'s files are embedded.
+FILE_READS = {
+    "open", "load", "loadtxt", "genfromtxt", "fromfile", "fromregex", "memmap", "imread",
+    "urlopen", "Path", "PurePath",
+}  # fmt: skip
+FILE_READ_PREFIX = "read_"
+# Calls that import a module named by a string (the name must then be a literal).
+DYNAMIC_IMPORTS = {"import_module", "__import__"}
 MUTATORS = {
     "append",
     "extend",
@@ -333,6 +347,132 @@ def has_cells(node) -> bool:
     return any(n.get("nb_element") == "cell_code" for n in node.findall(nodes.container))
 
 
+def python_of(cell_source: str) -> str:
+    """A cell's Python: its IPython magics (``%...``) and shell lines (``!...``) blanked, so
+    that line numbers stay those of the cell."""
+    return "\n".join(
+        "" if line.lstrip().startswith(("%", "!")) else line for line in cell_source.splitlines()
+    )
+
+
+def parse_cell(cell_source: str) -> ast.Module:
+    """The cell's syntax tree; a cell Python cannot parse raises :class:`NotebookError`."""
+    try:
+        return ast.parse(python_of(cell_source))
+    except SyntaxError as error:
+        raise NotebookError(
+            f"does not parse as Python ({error.msg}, its line {error.lineno})"
+        ) from None
+    except (RecursionError, MemoryError):
+        raise NotebookError("is nested too deeply to parse; split its expressions") from None
+
+
+def _called(func) -> str:
+    """The name a call calls, as written ("np.genfromtxt", "open", "....read_text")."""
+    parts = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    parts.append(func.id if isinstance(func, ast.Name) else "...")
+    return ".".join(reversed(parts))
+
+
+def _string(node) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def read_cell(cell_source: str) -> tuple[list[str], set[str], list[str]]:
+    """What one cell needs from outside the notebook: the files it reads with
+    ``load_record("...")``, the top-level modules it imports, and its problems (a file read any
+    other way, ``load_record`` of anything but a string literal, a changed working directory, a
+    module imported by a name computed at run time, a relative import), each as a phrase that
+    follows "cell N ...". An AST walk, so that ``open ("x")``, ``load_record(name)`` or
+    ``np.genfromtxt(...)`` are seen however they are written."""
+    tree = parse_cell(cell_source)
+    records: list[str] = []
+    modules: set[str] = set()
+    problems: list[str] = []
+    for line in cell_source.splitlines():
+        magic = line.strip().split(" ")[0]
+        if magic in ("%cd", "%%cd"):
+            problems.append(f"changes the working directory ({magic}); {CHDIR_ADVICE}")
+        elif magic in ("%run", "%load", "%loadpy"):
+            problems.append(f"reads a file with {magic}; {READ_ADVICE}")
+    aliases = {"load_record"}  # the names load_record is called by in this cell
+    for n in ast.walk(tree):
+        if isinstance(n, ast.ImportFrom):
+            aliases |= {a.asname for a in n.names if a.name == "load_record" and a.asname}
+    called = set()
+    for n in ast.walk(tree):
+        at = f"(its line {getattr(n, 'lineno', '?')})"
+        if isinstance(n, ast.Import):
+            modules |= {a.name.split(".")[0] for a in n.names}
+        elif isinstance(n, ast.ImportFrom):
+            if n.level:
+                problems.append(f"imports relatively {at}: from {'.' * n.level}...")
+            elif n.module:
+                modules.add(n.module.split(".")[0])
+        elif isinstance(n, ast.Call):
+            called.add(id(n.func))
+            name = _called(n.func)
+            last = name.rsplit(".", 1)[-1]
+            if last in aliases:
+                file = _string(n.args[0]) if len(n.args) == 1 and not n.keywords else None
+                if file is None:
+                    problems.append(
+                        f"calls {name} with something other than one string literal {at}; "
+                        'write load_record("name.json"): the build embeds the files named in '
+                        "the code in the notebook, and cannot know a computed name"
+                    )
+                else:
+                    records.append(file)
+            elif last in FILE_READS or last.startswith(FILE_READ_PREFIX):
+                problems.append(f"reads a file with {name}(...) {at}; {READ_ADVICE}")
+            elif last in ("chdir", "fchdir"):
+                problems.append(
+                    f"changes the working directory with {name}(...) {at}; {CHDIR_ADVICE}"
+                )
+            elif last in DYNAMIC_IMPORTS:
+                module = _string(n.args[0]) if n.args else None
+                if module is None:
+                    problems.append(
+                        f"imports a module named at run time with {name}(...) {at}; import it "
+                        "by name, so that the build can tell what a reader needs"
+                    )
+                else:
+                    modules.add(module.split(".")[0])
+    for n in ast.walk(tree):  # load_record passed around rather than called: the name is unknown
+        if isinstance(n, ast.Name) and n.id in aliases and id(n) not in called:
+            problems.append(
+                f"uses {n.id} other than by calling it with a string literal (its line "
+                f'{n.lineno}); write load_record("name.json")'
+            )
+    return records, modules, problems
+
+
+READ_ADVICE = (
+    'the downloaded notebook would not find the file: read data with load_record("name.json"), '
+    "whose files the build embeds in the notebook"
+)
+CHDIR_ADVICE = (
+    "load_record looks a record up relative to the working directory first (the page's folder "
+    "in the build) and only then among the records the notebook embeds, so after the change "
+    "the build cannot find the file (and says to run the notebook from the top), or reads "
+    "another file of that name; keep the working directory"
+)
+
+
+def import_problems(modules: set[str]) -> list[str]:
+    """The modules of one cell that a reader of its notebook may not have."""
+    return [
+        f"imports {m}, which a reader of the notebook does not have (it needs only the standard "
+        f"library, numpy, matplotlib and npbackprop; the optional packages, whose cells get "
+        f"%%needs, are {', '.join(sorted(OPTIONAL))}): use those, or add {m} to OPTIONAL in "
+        f"conf/notebooks.py"
+        for m in sorted(modules - READER_HAS - OPTIONAL.keys())
+    ]
+
+
 def _cell_dependencies(cells) -> list[set[str]]:
     """For each code cell, the optional modules it needs: those it imports, and those of the cells
     that defined a module-level name it reads (a name the cell binds before reading it does not
@@ -340,17 +480,11 @@ def _cell_dependencies(cells) -> list[set[str]]:
     needs_of_name: dict[str, set[str]] = {}
     result = []
     for cell in cells:
-        source = "\n".join(
-            line for line in cell.source.splitlines() if not line.lstrip().startswith(("%", "!"))
-        )
-        needs: set[str] = set()
+        source = python_of(cell.source)
+        needs: set[str] = read_cell(cell.source)[1] & OPTIONAL.keys()
         bound: set[str] = set()
-        for statement in ast.parse(source).body:
-            for n in ast.walk(statement):
-                if isinstance(n, ast.Import | ast.ImportFrom):
-                    modules = [a.name for a in n.names] if isinstance(n, ast.Import) else [n.module]
-                    needs |= {m.split(".")[0] for m in modules if m and m.split(".")[0] in OPTIONAL}
-            reads, binds = _module_names(statement)
+        for statement in parse_cell(cell.source).body:
+            reads, binds = _module_names(statement, source)
             for name in reads - bound:
                 needs |= needs_of_name.get(name, set())
             bound |= binds
@@ -363,10 +497,15 @@ def _cell_dependencies(cells) -> list[set[str]]:
     return result
 
 
-def _module_names(statement) -> tuple[set[str], set[str]]:
-    """The module-level names one statement reads (also from inside the functions, lambdas and
-    comprehensions it defines) and those it binds."""
-    table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+def _module_names(statement, source: str) -> tuple[set[str], set[str]]:
+    """The module-level names one statement of ``source`` reads (also from inside the functions,
+    lambdas and comprehensions it defines) and those it binds."""
+    # its own text, not ast.unparse (which recurses, and fails on a sum of some 400 terms)
+    text = ast.get_source_segment(source, statement)
+    if decorators := getattr(statement, "decorator_list", None):  # the segment starts at "def"
+        lines = source.splitlines()[decorators[0].lineno - 1 : statement.lineno - 1]
+        text = "\n".join([*lines, text])
+    table = symtable.symtable(text, "<cell>", "exec")
     reads = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
     binds = {
         s.get_name()
@@ -442,20 +581,26 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     starts = source.metadata.pop("source_map")  # each cell's first line in the page
     code = {i: c for i, c in enumerate(source.cells) if c.cell_type == "code"}
     order = sorted(code)
-    needs = dict(zip(order, _cell_dependencies([code[i] for i in order]), strict=True))
 
     data: dict[str, str] = {}
+    problems: list[str] = []
     for i in order:
-        for name in LOAD_RECORD.findall(code[i].source):
+        where = f"{docname}: cell {i + 1} (line {starts[i] + 1})"  # as MyST-NB counts them
+        try:
+            records, modules, found = read_cell(code[i].source)
+        except NotebookError as error:
+            problems.append(f"{where} {error}")
+            continue
+        problems += [f"{where} {p}" for p in found + import_problems(modules)]
+        for name in records:
             file = (path.parent / name).resolve()
             if not file.is_file():
-                raise NotebookError(f"{docname}: cell {i + 1} reads {name}, which does not exist")
-            data[Path(name).name] = file.read_text(encoding="utf-8")
-        if OTHER_FILE_READ.search(LOAD_RECORD.sub("", code[i].source)):
-            raise NotebookError(
-                f'{docname}: cell {i + 1} reads a file other than with load_record("..."); '
-                "the downloaded notebook could not find it (load_record's files are embedded)"
-            )
+                problems.append(f"{where} reads {name}, which does not exist")
+            else:
+                data[Path(name).name] = file.read_text(encoding="utf-8")
+    if problems:
+        raise NotebookError("\n".join(problems))
+    needs = dict(zip(order, _cell_dependencies([code[i] for i in order]), strict=True))
 
     writer = MarkdownWriter(app.env, docname)
     cells: list = []

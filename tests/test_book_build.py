@@ -39,9 +39,11 @@ def sphinx(tmp_path, jobs=1, **environment):
     return proc.returncode, proc.stdout + proc.stderr
 
 
-def build(tmp_path, pages: dict[str, str], jobs=1, numbered=False):
+def build(tmp_path, pages: dict[str, str], jobs=1, numbered=False, files=None, **environment):
     """Build scratch pages with the book's configuration; return (exit status, log, html dir).
-    A page's name may hold a folder ("answer/scratch"); ``numbered`` numbers the sections."""
+    A page's name may hold a folder ("answer/scratch"); ``numbered`` numbers the sections;
+    ``files`` are other files of the source folder (name -> text), such as data the cells read;
+    ``environment``, variables for the build (BOOK_CELL_TIMEOUT="10")."""
     src = tmp_path / "src"
     src.mkdir()
     toc = (":numbered:\n" if numbered else "") + "\n".join(pages)
@@ -49,7 +51,10 @@ def build(tmp_path, pages: dict[str, str], jobs=1, numbered=False):
     for name, body in pages.items():
         (src / f"{name}.md").parent.mkdir(parents=True, exist_ok=True)
         (src / f"{name}.md").write_text(HEADER + body)
-    status, log = sphinx(tmp_path, jobs)
+    for name, text in (files or {}).items():
+        (src / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / name).write_text(text)
+    status, log = sphinx(tmp_path, jobs, **environment)
     return status, log, tmp_path / "html"
 
 
@@ -349,7 +354,7 @@ def test_a_chapter_becomes_a_notebook_with_its_numbers_resolved(tmp_path):
         ("# Scratch\n\nA footnote[^n].\n\n[^n]: its text\n\n" + CELL.format("x = 1"), "footnote"),
         (
             "# Scratch\n\n" + CELL.format("text = open('data.csv').read() if False else ''"),
-            "reads a file other than with load_record",
+            "reads a file with open(...)",
         ),
         (
             "# Scratch\n\n"
