@@ -236,3 +236,21 @@ def test_figure_style_sets_the_books_defaults(plt):
     with matplotlib.rc_context():
         figure_style()
         assert all(matplotlib.rcParams[k] == v for k, v in FIGURE_STYLE.items())
+
+
+def test_a_missing_record_names_the_working_directory_and_the_embedded_ones(tmp_path, monkeypatch):
+    """With records embedded (a downloaded notebook), a missing one is most likely looked up
+    after a cell changed the working directory: the message says so, not "run from the top"."""
+    from npbackprop import _book
+
+    _book.embed("claims-cwd.json", '{"x": 1}')
+    monkeypatch.chdir(tmp_path)
+    try:
+        with pytest.raises(FileNotFoundError) as caught:
+            _book.load_record("other.json")
+    finally:
+        del _book._EMBEDDED["claims-cwd.json"]
+    message = str(caught.value)
+    assert repr(str(tmp_path)) in message
+    assert "claims-cwd.json" in message
+    assert "change it back" in message

@@ -29,6 +29,7 @@ npbackprop._book.ClaimError: the prose says "the check passes (below 1e-7)", but
 from __future__ import annotations
 
 import json
+import os
 import string
 from collections.abc import Callable
 from pathlib import Path
@@ -335,9 +336,17 @@ def load_record(path) -> dict:
     elif file.name in _EMBEDDED:
         source, data = f"embedded record {file.name!r}", _EMBEDDED[file.name]
     else:
+        embedded = ", ".join(sorted(_EMBEDDED)) or "none"
+        advice = (
+            "If a cell changed the working directory (os.chdir, %cd), change it back."
+            if _EMBEDDED
+            else "A chapter's downloaded notebook embeds its records in its first cell: run "
+            "the notebook from the top."
+        )
         raise FileNotFoundError(
-            f"no record {str(path)!r} here (a chapter's downloaded notebook embeds the records "
-            f"it reads in its first cell: run the notebook from the top)"
+            f"no record {str(path)!r}: no such file relative to the working directory "
+            f"{os.getcwd()!r}, and none of that name among the records embedded here "
+            f"({embedded}). {advice}"
         )
     try:
         text = data.decode("utf-8") if isinstance(data, bytes) else data
