@@ -67,9 +67,10 @@ def test_the_value_is_not_modified():
 # -- what a chapter's downloaded notebook uses: embedded records and the %%needs magic ----------
 
 
-def test_an_embedded_record_is_read_where_the_file_is_absent(tmp_path):
+def test_an_embedded_record_is_read_where_the_file_is_absent(tmp_path, monkeypatch):
     from npbackprop import _book
 
+    monkeypatch.setattr(_book, "_EMBEDDED", {})  # none left over from other tests or doctests
     text = '{"x": {"dtype": "float32", "shape": [2], "data": [1.0, 2.0]}}'
     _book.embed("claims-test.json", text)
     try:
@@ -243,6 +244,7 @@ def test_a_missing_record_names_the_working_directory_and_the_embedded_ones(tmp_
     after a cell changed the working directory: the message says so, not "run from the top"."""
     from npbackprop import _book
 
+    monkeypatch.setattr(_book, "_EMBEDDED", {})  # none left over from other tests or doctests
     _book.embed("claims-cwd.json", '{"x": 1}')
     monkeypatch.chdir(tmp_path)
     try:
