@@ -115,15 +115,16 @@ run_stage() {
 check_pypi_numpy() {
     local tmp
     tmp=$(mktemp -d)
-    if pip download --quiet --no-deps --only-binary=:all: --platform "$PLATFORM_TAG" \
+    if "$PY" -m pip download --quiet --no-deps --only-binary=:all: --platform "$PLATFORM_TAG" \
         --python-version "$PYTHON_VERSION" --implementation cp --abi "cp${PYTHON_VERSION/./}" \
-        -d "$tmp" "numpy==$NUMPY_VERSION" >/dev/null 2>&1; then
+        -d "$tmp" "numpy==$NUMPY_VERSION" > "$OUT/pypi-check.log" 2>&1; then
         mv "$tmp"/numpy-*.whl "$DL/"
         PUBLISHED_NUMPY=$(basename "$DL"/numpy-"$NUMPY_VERSION"-*"$PLATFORM_TAG".whl)
         log "PyPI publishes $PUBLISHED_NUMPY: using it, no cross-build"
     else
         PUBLISHED_NUMPY=
-        log "PyPI has no numpy==$NUMPY_VERSION wheel for $PLATFORM_TAG: cross-building it"
+        log "PyPI has no numpy==$NUMPY_VERSION wheel for $PLATFORM_TAG: NumPy is cross-built here"
+        log "  (pip: $(grep -m1 -E '^ERROR' "$OUT/pypi-check.log" || tail -1 "$OUT/pypi-check.log"))"
     fi
     rm -rf "$tmp"
 }
@@ -184,7 +185,7 @@ if hashlib.sha256(data).hexdigest() != sdist["hashes"]["sha256"]:
 open(os.path.join(dest, sdist["filename"]), "wb").write(data)
 print(f"downloaded {sdist['filename']} ({len(data)} bytes, sha256 checked)")
 PYEOF
-    pip download --quiet --only-binary=:all: --python-version "$PYTHON_VERSION" \
+    "$PY" -m pip download --quiet --only-binary=:all: --python-version "$PYTHON_VERSION" \
         --implementation cp --abi "cp${PYTHON_VERSION/./}" --platform manylinux_2_28_x86_64 \
         -d "$DL/pydeps" "cython==$CYTHON_VERSION" "meson-python==$MESON_PYTHON_VERSION"
     ls "$DL/pydeps/numpy-$NUMPY_VERSION.tar.gz" >/dev/null ||
@@ -385,8 +386,8 @@ stage_wheels() {
     tmp=$(mktemp -d)
     (cd "$REPO" && tar -cf - --exclude=__pycache__ --exclude='*.egg-info' \
         src pyproject.toml README.md LICENSE) | tar -xf - -C "$tmp"
-    pip wheel --quiet --no-deps -w "$tmp/dist" "$tmp" >/dev/null
-    pip download --quiet --no-deps --only-binary=:all: -d "$tmp/dist" "tqdm==$TQDM_VERSION"
+    "$PY" -m pip wheel --quiet --no-deps -w "$tmp/dist" "$tmp" >/dev/null
+    "$PY" -m pip download --quiet --no-deps --only-binary=:all: -d "$tmp/dist" "tqdm==$TQDM_VERSION"
     rm -f "$RUNTIME"/*.whl
     cp "$tmp"/dist/npbackprop-*-py3-none-any.whl "$tmp/dist/tqdm-$TQDM_VERSION-py3-none-any.whl" \
         "$WHEELS"/numpy-"$NUMPY_VERSION"-*.whl "$RUNTIME/"
