@@ -48,10 +48,6 @@ log() { echo "build.sh: $*"; }
 [ "$(id -u)" = 0 ] || die "run as root (debootstrap and chroot need it)"
 mkdir -p "$OUT" "$DL" "$WHEELS" "$STAMPS"
 
-PINS="$EMSCRIPTEN_VERSION $PYODIDE_VERSION $NUMPY_VERSION $TQDM_VERSION $CYTHON_VERSION"
-PINS+=" $MESON_PYTHON_VERSION $PYTHON_VERSION $PLATFORM_TAG $SUITE $MIRROR $CHROOT_PACKAGES"
-PINS+=" $WASM_FLAGS"
-
 # ---- chroot mounts: mounted only while a stage needs them, always unmounted on exit ---------
 unmount_all() {
     local m
@@ -82,17 +78,21 @@ APT_OPTS="-o Acquire::Check-Valid-Until=false -o Acquire::Check-Date=false -o AP
 
 # ---- stages -------------------------------------------------------------------------------
 # A stage is a function stage_<name>; run_stage <name> <deps...> skips it when the stamp holds
-# the same key: the hash of the stage's code, the helpers, the pins, its extra inputs
-# (STAGE_INPUTS) and the keys of the stages it depends on.
+# the same key: the hash of the stage's code (with the chroot helpers), the values of the
+# variables its code names (the pins it uses), its extra inputs (a function inputs_<name>, if
+# any) and the keys of the stages it depends on. So a new NumPy pin rebuilds NumPy, not the
+# chroot; a new Emscripten pin re-checks the toolchain and rebuilds what depends on it.
 declare -A KEY
 TOTAL_START=$(date +%s.%N)
 
 run_stage() {
-    local name=$1 d key start secs
+    local name=$1 d v key start secs
     shift
     key=$( {
         declare -f "stage_$name" in_chroot mount_chroot
-        echo "$PINS $APT_OPTS"
+        for v in $(declare -f "stage_$name" | grep -oE '\$\{?[A-Z][A-Z0-9_]*' | tr -d '${' | sort -u); do
+            echo "$v=${!v-}"
+        done
         [ "$(type -t "inputs_$name")" = function ] && "inputs_$name"
         for d in "$@"; do echo "$d=${KEY[$d]}"; done
     } | sha256sum | cut -c1-32)
@@ -447,7 +447,6 @@ if [ -z "$PUBLISHED_NUMPY" ]; then
     run_stage pyconfig toolchain
     run_stage numpy pydeps
 else
-    PINS+=" published:$PUBLISHED_NUMPY"
     run_stage numpy
 fi
 run_stage pyodide
