@@ -15,7 +15,8 @@ STRICT     ?= -nW --keep-going
 SPHINXOPTS ?= -j auto
 SPHINXBUILD = $(VENV)/bin/sphinx-build $(STRICT) -c conf -d $(BUILD)/doctrees $(SPHINXOPTS)
 
-.PHONY: help venv test lint format doctest html serve pytest bench pytorch-record library-records clean
+.PHONY: help venv test lint format doctest html serve pytest bench pytorch-record library-records clean \
+	wasm wasm-smoke
 
 help:
 	@echo "make html     build the book into $(BUILD)/html (strict: any warning fails)"
@@ -27,6 +28,9 @@ help:
 	@echo "make library-records rewrite docs/practice/libraries-record.json (Keras, TensorFlow,"
 	@echo "              JAX/optax, Opacus at the versions .ci/run installs)"
 	@echo "make format   rewrite the code with ruff format and fix imports"
+	@echo "make wasm     build the offline in-browser runtime (Pyodide, NumPy for wasm, the wheels)"
+	@echo "              into .wasm/runtime (root: a Debian sid chroot; ~15 min once, then seconds)"
+	@echo "make wasm-smoke  load that runtime in Node from the local files and run a diagnose check"
 	@echo "make clean    remove the venv and every generated file"
 
 venv: $(STAMP)
@@ -89,6 +93,15 @@ pytorch-record: $(STAMP)
 # The same for the libraries of the chapter "After PyTorch" (tests/test_libraries_record.py).
 library-records: $(STAMP)
 	$(PY) tests/libraries_record.py
+
+# The in-browser runtime (issue 26): everything under .wasm/ (ignored), the runtime in
+# .wasm/runtime. Not part of make test; make clean leaves it (the chroot takes minutes to make),
+# remove it with: rm -rf --one-file-system .wasm
+wasm:
+	tools/wasm/build.sh
+
+wasm-smoke:
+	node tools/wasm/smoke.mjs .wasm/runtime
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache .coverage htmlcov _build
