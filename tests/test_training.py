@@ -200,3 +200,20 @@ def test_minibatches_shuffle_must_be_a_bool(shuffle):
     """A truthy "no" used to shuffle, and None not to."""
     with pytest.raises(TypeError, match="shuffle must be True or False"):
         training.minibatches(10, 3, shuffle=shuffle)
+
+
+def test_in_the_browser_the_progress_bar_starts_no_thread(monkeypatch):
+    """Pyodide (sys.platform "emscripten") cannot start threads: tqdm's monitor is turned off
+    there, so train() does not warn "can't start new thread"; elsewhere it is left alone."""
+    import sys
+
+    from tqdm import tqdm
+
+    from npbackprop import _training_support
+
+    monkeypatch.setattr(tqdm, "monitor_interval", 10)
+    _training_support.progress_bar(1, "deferred", False).close()
+    assert tqdm.monitor_interval == 10
+    monkeypatch.setattr(sys, "platform", "emscripten")
+    _training_support.progress_bar(1, "deferred", False).close()
+    assert tqdm.monitor_interval == 0

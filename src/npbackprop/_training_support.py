@@ -96,6 +96,8 @@ def check_softmax_units(n_L: int, output: str, where: str) -> None:
 
 
 def progress_bar(epochs: int, convention: str, progress):
+    if sys.platform == "emscripten":  # in the browser (Pyodide) no thread can start, and tqdm's
+        tqdm.monitor_interval = 0  # monitor thread would warn on every bar
     return tqdm(
         range(epochs),
         desc=f"train ({convention})",
