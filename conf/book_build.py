@@ -138,9 +138,49 @@ def finish_static(app, exception) -> None:
     if exception is not None or app.builder.format != "html":
         return
     copy_mathjax(Path(app.outdir))
+    from sphinx.util import logging
+
+    logging.getLogger(__name__).info(copy_runtime(Path(app.outdir)))
     script = Path(app.outdir) / "_static" / "scripts" / "fontawesome.js"
     if script.exists():
         script.write_text(FONTAWESOME_STUB)
+
+
+#: Where `make wasm` puts the in-page runtime, and where the built site gets it.
+RUNTIME = Path(__file__).resolve().parent.parent / ".wasm" / "runtime"
+RUNTIME_DIR = "_runtime"
+
+
+def copy_runtime(outdir: Path, runtime: Path = RUNTIME) -> str:
+    """Put the in-page runtime (``make wasm``) under ``outdir/_runtime``, or say it is absent.
+
+    The files are those of ``runtime/manifest.json``, each checked against its size and sha256
+    there; a built site without a runtime loses any runtime an earlier build copied. Returns the
+    one line the build log shows.
+    """
+    dest = outdir / RUNTIME_DIR
+    manifest = runtime / "manifest.json"
+    if not manifest.is_file():
+        if dest.exists():
+            shutil.rmtree(dest)
+        return "in-page runtime: not built (`make wasm` builds it); the book is static"
+    listed = json.loads(manifest.read_text(encoding="utf-8"))
+    dest.mkdir(parents=True, exist_ok=True)
+    for entry in listed["files"]:
+        source, target = runtime / entry["name"], dest / entry["name"]
+        data = source.read_bytes()
+        if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            raise RuntimeError(
+                f"the in-page runtime's {entry['name']} differs from {manifest}: run `make wasm`"
+            )
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+    shutil.copy2(manifest, dest / "manifest.json")
+    versions = listed["versions"]
+    return (
+        f"in-page runtime: Pyodide {versions['pyodide']}, NumPy {versions['numpy']}, "
+        f"{len(listed['files'])} files, {listed['total_size'] / 1e6:.1f} MB in {RUNTIME_DIR}/"
+    )
 
 
 def citation_entries_as_list_items(app, pagename, templatename, context, doctree) -> None:

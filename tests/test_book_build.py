@@ -426,3 +426,35 @@ def test_the_build_process_refuses_the_recorded_frameworks():
     conf = (ROOT / "conf" / "conf.py").read_text(encoding="utf-8")
     for name in ("torch", "tensorflow", "keras", "jax", "optax", "opacus"):
         assert f'"{name}"' in conf.split("refuse_imports(")[1].split(")")[0], name
+
+
+def test_the_in_page_runtime_is_copied_when_built_and_named_when_not(tmp_path):
+    """`make wasm`'s runtime goes into the site checked against its manifest; without one the
+    build says in one line that the book is static, and drops a runtime an earlier build left."""
+    import hashlib
+    import json
+
+    runtime, site = tmp_path / "runtime", tmp_path / "site"
+    runtime.mkdir()
+    files = {"pyodide.asm.wasm": b"\0asm", "numpy-2.5.5-cp314-cp314-x.whl": b"PK"}
+    for name, data in files.items():
+        (runtime / name).write_bytes(data)
+    manifest = {
+        "versions": {"pyodide": "314.0.8", "numpy": "2.5.5"},
+        "files": [
+            {"name": n, "size": len(d), "sha256": hashlib.sha256(d).hexdigest()}
+            for n, d in files.items()
+        ],
+        "total_size": sum(map(len, files.values())),
+    }
+    (runtime / "manifest.json").write_text(json.dumps(manifest))
+    line = book_build.copy_runtime(site, runtime)
+    assert line.startswith("in-page runtime: Pyodide 314.0.8, NumPy 2.5.5, 2 files")
+    for name, data in files.items():
+        assert (site / "_runtime" / name).read_bytes() == data
+    (runtime / "pyodide.asm.wasm").write_bytes(b"\0asm changed")  # not what the manifest says
+    with pytest.raises(RuntimeError, match=r"pyodide\.asm\.wasm differs"):
+        book_build.copy_runtime(site, runtime)
+    line = book_build.copy_runtime(site, tmp_path / "never-built")
+    assert line == "in-page runtime: not built (`make wasm` builds it); the book is static"
+    assert not (site / "_runtime").exists()
