@@ -24,3 +24,14 @@ def torch_live():
     import pytorch_record
 
     return {name: fn() for name, fn in pytorch_record.CASES.items()}
+
+
+@pytest.fixture
+def plt():
+    """Matplotlib's pyplot on the Agg backend, every figure closed afterwards."""
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as pyplot
+
+    yield pyplot
+    pyplot.close("all")

@@ -144,16 +144,6 @@ def test_the_needs_magic_runs_the_cell_only_where_the_packages_import(monkeypatc
 # -- check_figure: the book's figures read on a phone -----------------------------------------
 
 
-@pytest.fixture
-def plt():
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as pyplot
-
-    yield pyplot
-    pyplot.close("all")
-
-
 def test_a_figure_that_reads_on_a_phone_passes_even_after_it_was_closed(plt):
     from npbackprop._book import check_figure
 

@@ -53,16 +53,6 @@ def test_a_callable_format_that_returns_no_str_names_the_key():
 
 
 @pytest.fixture
-def plt():
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as pyplot
-
-    yield pyplot
-    pyplot.close("all")
-
-
-@pytest.fixture
 def tiny_text(plt):
     """A figure that does not read on a phone (a 5-point title)."""
     fig, ax = plt.subplots(figsize=(4.5, 3))
