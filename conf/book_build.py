@@ -149,26 +149,36 @@ def finish_static(app, exception) -> None:
 #: Where `make wasm` puts the in-page runtime, and where the built site gets it.
 RUNTIME = Path(__file__).resolve().parent.parent / ".wasm" / "runtime"
 RUNTIME_DIR = "_runtime"
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "npbackprop"
+RUNTIME_CONFIG_HEAD = (
+    "// Written by the book's build (conf/book_build.py copy_runtime): what the run buttons load.\n"
+)
 
 
-def copy_runtime(outdir: Path, runtime: Path = RUNTIME) -> str:
+def copy_runtime(outdir: Path, runtime: Path = RUNTIME, source: Path = SOURCE) -> str:
     """Put the in-page runtime (``make wasm``) under ``outdir/_runtime``, or say it is absent.
 
     The files are those of ``runtime/manifest.json``, each checked against its size and sha256
-    there; a built site without a runtime loses any runtime an earlier build copied. Returns the
-    one line the build log shows.
+    there, and the npbackprop wheel's modules against ``source`` (the package's sources): a page
+    must not run an older package than the one the book was built with. Writes
+    ``_static/npb-runtime.js``, which tells the pages' run buttons what to load (``null``: no
+    runtime, no buttons). A built site without a runtime loses any runtime an earlier build
+    copied. Returns the one line the build log shows.
     """
     dest = outdir / RUNTIME_DIR
+    config = outdir / "_static" / "npb-runtime.js"
+    config.parent.mkdir(parents=True, exist_ok=True)
     manifest = runtime / "manifest.json"
     if not manifest.is_file():
         if dest.exists():
             shutil.rmtree(dest)
+        config.write_text(f"{RUNTIME_CONFIG_HEAD}window.NPB_RUNTIME = null;\n", encoding="utf-8")
         return "in-page runtime: not built (`make wasm` builds it); the book is static"
     listed = json.loads(manifest.read_text(encoding="utf-8"))
     dest.mkdir(parents=True, exist_ok=True)
     for entry in listed["files"]:
-        source, target = runtime / entry["name"], dest / entry["name"]
-        data = source.read_bytes()
+        source_file, target = runtime / entry["name"], dest / entry["name"]
+        data = source_file.read_bytes()
         if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
             raise RuntimeError(
                 f"the in-page runtime's {entry['name']} differs from {manifest}: run `make wasm`"
@@ -176,11 +186,44 @@ def copy_runtime(outdir: Path, runtime: Path = RUNTIME) -> str:
         if not target.exists() or target.read_bytes() != data:
             target.write_bytes(data)
     shutil.copy2(manifest, dest / "manifest.json")
+    wheels = [e["name"] for e in listed["files"] if e["name"].endswith(".whl")]
+    ours = [w for w in wheels if w.startswith("npbackprop-")]
+    if len(ours) != 1:
+        raise RuntimeError(
+            f"the in-page runtime has {len(ours)} npbackprop wheels, not 1: run `make wasm`"
+        )
+    if stale := stale_modules(runtime / ours[0], source):
+        raise RuntimeError(
+            f"the in-page runtime's {ours[0]} was built from other sources than {source} "
+            f"({', '.join(stale[:5])}{', ...' if len(stale) > 5 else ''}): run `make wasm` "
+            "(seconds: only the wheel is rebuilt), or remove .wasm/runtime for a static book"
+        )
+    order = ("numpy-", "tqdm-", "npbackprop-")  # npbackprop needs the other two
+    wheels.sort(key=lambda w: next((i for i, p in enumerate(order) if w.startswith(p)), 9))
     versions = listed["versions"]
+    settings = {"wheels": wheels, "versions": versions}
+    config.write_text(
+        f"{RUNTIME_CONFIG_HEAD}window.NPB_RUNTIME = {json.dumps(settings)};\n", encoding="utf-8"
+    )
     return (
         f"in-page runtime: Pyodide {versions['pyodide']}, NumPy {versions['numpy']}, "
         f"{len(listed['files'])} files, {listed['total_size'] / 1e6:.1f} MB in {RUNTIME_DIR}/"
     )
+
+
+def stale_modules(wheel: Path, source: Path) -> list[str]:
+    """The modules that differ between the npbackprop ``wheel`` and the package's ``source``
+    folder: changed, missing from the wheel, or only in the wheel."""
+    import zipfile
+
+    with zipfile.ZipFile(wheel) as z:
+        built = {n: z.read(n) for n in z.namelist() if n.startswith("npbackprop/")}
+    here = {
+        "npbackprop/" + p.relative_to(source).as_posix(): p.read_bytes()
+        for p in source.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
+    return sorted(n for n in built.keys() | here.keys() if built.get(n) != here.get(n))
 
 
 def citation_entries_as_list_items(app, pagename, templatename, context, doctree) -> None:

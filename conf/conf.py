@@ -135,6 +135,9 @@ html_logo = "_static/logo.svg"
 html_favicon = "_static/logo.svg"
 html_static_path = ["_static"]
 html_css_files = ["book.css"]
+# The in-page Python (issue 26): npb-runtime.js is written by the build (book_build.copy_runtime)
+# and says what to load, or that nothing was built; npb-run.js adds the buttons.
+html_js_files = ["npb-runtime.js", ("npb-run.js", {"defer": "defer"})]
 html_last_updated_fmt = None
 html_show_sourcelink = False
 # The repository button needs the public address of the repository; set BOOK_REPOSITORY_URL

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import html
 import json
 import posixpath
 import re
@@ -42,6 +43,8 @@ import nbformat
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
+
+from npbackprop._page import NOT_IN_PAGE
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,6 +80,8 @@ MUTATORS = {
     "resize",
 }
 HIDDEN_TAGS = {"remove-cell", "remove-input", "hide-input", "hide-cell"}
+# The book's figure helpers (npbackprop._book), which import Matplotlib when called.
+FIGURE_HELPERS = {"figure_style", "check_figure"}
 
 
 class NotebookError(Exception):
@@ -274,6 +279,13 @@ class MarkdownWriter:
             isinstance(node, nodes.container) and "nb_element" not in node
         ):
             return self.blocks(node.children)
+        if isinstance(node, nodes.raw) and "html" in node.get("format", "").split():
+            # the page's own controls (the diagnoser's box): the notebook says what to do instead
+            said = re.search(r'data-notebook-text="([^"]*)"', node.astext())
+            if said is None:
+                self.fail(node, 'raw HTML without data-notebook-text="..." (what the notebook '
+                          "says in its place)")  # fmt: skip
+            return html.unescape(said.group(1))
         if type(node).__name__ == "exercise_enumerable_node":
             return self.exercise(node)
         if type(node).__name__ == "solution_node":
@@ -473,15 +485,120 @@ def import_problems(modules: set[str]) -> list[str]:
     ]
 
 
-def _cell_dependencies(cells) -> list[set[str]]:
-    """For each code cell, the optional modules it needs: those it imports, and those of the cells
-    that defined a module-level name it reads (a name the cell binds before reading it does not
-    count; names local to functions and comprehensions do not leak)."""
+def _cell_modules(cell_source: str) -> set[str]:
+    """The top-level modules a cell imports, with Matplotlib for a cell that imports the book's
+    figure helpers (``figure_style``, ``check_figure``), which need it."""
+    modules = read_cell(cell_source)[1]
+    for n in ast.walk(parse_cell(cell_source)):
+        if (
+            isinstance(n, ast.ImportFrom)
+            and (n.module or "").split(".")[0] == "npbackprop"
+            and {a.name for a in n.names} & FIGURE_HELPERS
+        ):
+            modules.add("matplotlib")
+    return modules
+
+
+def _statement_modules(statement) -> set[str]:
+    """The top-level modules one statement imports (Matplotlib for the figure helpers too)."""
+    modules = set()
+    for n in ast.walk(statement):
+        if isinstance(n, ast.Import):
+            modules |= {a.name.split(".")[0] for a in n.names}
+        elif isinstance(n, ast.ImportFrom) and n.module and not n.level:
+            modules.add(n.module.split(".")[0])
+            if (
+                n.module.split(".")[0] == "npbackprop"
+                and {a.name for a in n.names} & FIGURE_HELPERS
+            ):
+                modules.add("matplotlib")
+        elif (
+            isinstance(n, ast.Call)
+            and _called(n.func).rsplit(".", 1)[-1] in DYNAMIC_IMPORTS
+            and n.args
+            and (module := _string(n.args[0]))
+        ):
+            modules.add(module.split(".")[0])
+    return modules
+
+
+def _import_needs(statement, alias, unavailable, needs_of_name: dict) -> set[str]:
+    """What the name one alias of an import binds needs of ``unavailable``; records it in
+    ``needs_of_name``."""
+    if isinstance(statement, ast.Import):
+        module, bound = alias.name.split(".")[0], (alias.asname or alias.name).split(".")[0]
+    else:
+        module, bound = (statement.module or "").split(".")[0], alias.asname or alias.name
+    needs = {module} & unavailable
+    if module == "npbackprop" and alias.name in FIGURE_HELPERS:
+        needs |= {"matplotlib"} & unavailable
+    if needs:
+        needs_of_name[bound] = set(needs)
+    else:
+        needs_of_name.pop(bound, None)
+    return needs
+
+
+def page_plan(cells, unavailable=frozenset(NOT_IN_PAGE)) -> list[tuple[set[str], str | None]]:
+    """What of each code cell runs in the page, whose Python lacks the ``unavailable`` modules.
+
+    For each cell: the unavailable modules it needs (empty: it runs whole, and gets a run
+    button), and, for a cell that does not run whole, the source of its statements that do run
+    (None if none), which the page runs before a later cell so that the names those statements
+    bind exist (``import numpy as np`` in a cell that also imports Matplotlib). A statement needs
+    what it imports and what the statements that bound the module-level names it reads needed,
+    as in :func:`_cell_dependencies`, statement by statement.
+    """
+    needs_of_name: dict[str, set[str]] = {}
+    plan = []
+    for cell in cells:
+        source = python_of(cell.source)
+        lines = source.splitlines()
+        cell_needs: set[str] = set()
+        kept: list[str] = []
+        for statement in parse_cell(cell.source).body:
+            if isinstance(statement, ast.Import | ast.ImportFrom):  # name by name
+                names = [
+                    a
+                    for a in statement.names
+                    if not _import_needs(statement, a, unavailable, needs_of_name)
+                ]
+                cell_needs |= set().union(*(_import_needs(statement, a, unavailable, {})
+                                            for a in statement.names))  # fmt: skip
+                if len(names) == len(statement.names):
+                    kept.append(ast.get_source_segment(source, statement))
+                elif names:
+                    kept.append(ast.unparse(type(statement)(**{**vars(statement), "names": names})))
+                continue
+            reads, binds = _module_names(statement, source)
+            needs = _statement_modules(statement) & unavailable
+            for name in reads:
+                needs |= needs_of_name.get(name, set())
+            for name in binds:
+                if needs:
+                    needs_of_name[name] = set(needs)
+                else:
+                    needs_of_name.pop(name, None)
+            if needs:
+                cell_needs |= needs
+            else:
+                first = min([statement.lineno, *(d.lineno for d in getattr(
+                    statement, "decorator_list", []))])  # fmt: skip
+                kept.append("\n".join(lines[first - 1 : statement.end_lineno]))
+        plan.append((cell_needs, "\n".join(kept) if cell_needs and kept else None))
+    return plan
+
+
+def _cell_dependencies(cells, unavailable=frozenset(OPTIONAL)) -> list[set[str]]:
+    """For each code cell, the ``unavailable`` modules it needs (by default the optional ones):
+    those it imports, and those of the cells that defined a module-level name it reads (a name
+    the cell binds before reading it does not count; names local to functions and comprehensions
+    do not leak)."""
     needs_of_name: dict[str, set[str]] = {}
     result = []
     for cell in cells:
         source = python_of(cell.source)
-        needs: set[str] = read_cell(cell.source)[1] & OPTIONAL.keys()
+        needs: set[str] = _cell_modules(cell.source) & unavailable
         bound: set[str] = set()
         for statement in parse_cell(cell.source).body:
             reads, binds = _module_names(statement, source)
@@ -535,10 +652,12 @@ def _module_names(statement, source: str) -> tuple[set[str], set[str]]:
     return reads, binds
 
 
-def code_cell(source: str, tags: list[str], needs: set[str]):
+def code_cell(source: str, tags: list[str], needs: set[str], page: dict | None = None):
     if needs:
         source = f"%%needs {' '.join(sorted(needs))}\n{source}"
     metadata = {"tags": tags} if tags else {}
+    if page is not None:  # what the page's run buttons read (conf/_static/npb-run.js)
+        metadata["npbackprop"] = page
     if HIDDEN_TAGS & set(tags):
         metadata["jupyter"] = {"source_hidden": True}
     if "remove-cell" in tags:  # the book shows neither its code nor what it returns
@@ -601,6 +720,9 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     if problems:
         raise NotebookError("\n".join(problems))
     needs = dict(zip(order, _cell_dependencies([code[i] for i in order]), strict=True))
+    plan = dict(zip(order, page_plan([code[i] for i in order]), strict=True))
+    page_needs = {i: needs for i, (needs, _) in plan.items()}
+    mark_cells_for_the_page(doctree, page_needs)
 
     writer = MarkdownWriter(app.env, docname)
     cells: list = []
@@ -617,7 +739,11 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
         for i in order:
             if i <= index and i not in done:
                 done.add(i)
-                cells.append(code_cell(code[i].source, code[i].metadata.get("tags", []), needs[i]))
+                page = {"cell": i, "page_needs": sorted(page_needs[i])}
+                if plan[i][1] is not None:
+                    page["page_source"] = plan[i][1]
+                tags = code[i].metadata.get("tags", [])
+                cells.append(code_cell(code[i].source, tags, needs[i], page))
 
     def emit_code_before(node):
         """The cells the page hides (not in the doctree) that it holds before ``node``."""
@@ -660,7 +786,7 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     if references := writer.references():
         cells.append(nbformat.v4.new_markdown_cell(references))
     intro = nbformat.v4.new_markdown_cell(intro_cell(app, title))
-    setup = code_cell(setup_cell(data), ["remove-cell"], set())
+    setup = code_cell(setup_cell(data), ["remove-cell"], set(), {"cell": -1, "page_needs": []})
     # the title first, then what the notebook is, then the helpers
     first = cells.pop(0) if cells and cells[0].cell_type == "markdown" else None
     heading, _, rest = first.source.partition("\n\n") if first else ("", "", "")
@@ -676,6 +802,19 @@ def chapter_notebook(app, docname: str, doctree) -> nbformat.NotebookNode:
     )
     nbformat.validate(notebook)
     return notebook
+
+
+def mark_cells_for_the_page(doctree, page_needs: dict[int, set[str]]) -> None:
+    """Give each code cell on the page the classes its run button needs: ``npb-cell-<index>``
+    (the cell's index, as in the notebook's metadata) and ``npb-runs``, or ``npb-needs-<module>``
+    for each module the page's Python lacks that the cell needs (``NOT_IN_PAGE``)."""
+    for node in doctree.findall(nodes.container):
+        if node.get("nb_element") != "cell_code" or node.get("cell_index") not in page_needs:
+            continue
+        index = node["cell_index"]
+        marks = [f"npb-needs-{m.lower()}" for m in sorted(page_needs[index])] or ["npb-runs"]
+        node["classes"] = [c for c in node["classes"] if not c.startswith("npb-")]
+        node["classes"] += [f"npb-cell-{index}", *marks]
 
 
 def notebook_path(docname: str) -> str:

@@ -428,17 +428,27 @@ def test_the_build_process_refuses_the_recorded_frameworks():
         assert f'"{name}"' in conf.split("refuse_imports(")[1].split(")")[0], name
 
 
-def test_the_in_page_runtime_is_copied_when_built_and_named_when_not(tmp_path):
-    """`make wasm`'s runtime goes into the site checked against its manifest; without one the
-    build says in one line that the book is static, and drops a runtime an earlier build left."""
+def fake_runtime(folder: Path, source: Path) -> dict[str, bytes]:
+    """A runtime folder as `make wasm` leaves it, with tiny stand-ins for Pyodide and NumPy and
+    an npbackprop wheel holding the modules of ``source``."""
     import hashlib
+    import io
     import json
+    import zipfile
 
-    runtime, site = tmp_path / "runtime", tmp_path / "site"
-    runtime.mkdir()
-    files = {"pyodide.asm.wasm": b"\0asm", "numpy-2.5.5-cp314-cp314-x.whl": b"PK"}
+    wheel = io.BytesIO()
+    with zipfile.ZipFile(wheel, "w") as z:
+        for path in sorted(source.rglob("*.py")):
+            z.writestr("npbackprop/" + path.relative_to(source).as_posix(), path.read_bytes())
+        z.writestr("npbackprop-0.1.0.dist-info/METADATA", "Name: npbackprop\n")
+    files = {
+        "pyodide.asm.wasm": b"\0asm",
+        "numpy-2.5.5-cp314-cp314-x.whl": b"PK",
+        "npbackprop-0.1.0-py3-none-any.whl": wheel.getvalue(),
+    }
+    folder.mkdir()
     for name, data in files.items():
-        (runtime / name).write_bytes(data)
+        (folder / name).write_bytes(data)
     manifest = {
         "versions": {"pyodide": "314.0.8", "numpy": "2.5.5"},
         "files": [
@@ -447,14 +457,55 @@ def test_the_in_page_runtime_is_copied_when_built_and_named_when_not(tmp_path):
         ],
         "total_size": sum(map(len, files.values())),
     }
-    (runtime / "manifest.json").write_text(json.dumps(manifest))
-    line = book_build.copy_runtime(site, runtime)
-    assert line.startswith("in-page runtime: Pyodide 314.0.8, NumPy 2.5.5, 2 files")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    return files
+
+
+def test_the_in_page_runtime_is_copied_when_built_and_named_when_not(tmp_path):
+    """`make wasm`'s runtime goes into the site checked against its manifest, and
+    _static/npb-runtime.js names its wheels (NumPy first); without one the build says in one
+    line that the book is static, drops a runtime an earlier build left, and the pages' script
+    is told there is nothing to load."""
+    import json
+    import shutil
+
+    source = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "npbackprop", source, ignore=shutil.ignore_patterns("*.pyc"))
+    runtime, site = tmp_path / "runtime", tmp_path / "site"
+    files = fake_runtime(runtime, source)
+    line = book_build.copy_runtime(site, runtime, source)
+    assert line.startswith("in-page runtime: Pyodide 314.0.8, NumPy 2.5.5, 3 files")
     for name, data in files.items():
         assert (site / "_runtime" / name).read_bytes() == data
+    config = (site / "_static" / "npb-runtime.js").read_text(encoding="utf-8")
+    settings = json.loads(config.split("window.NPB_RUNTIME = ", 1)[1].rstrip().rstrip(";"))
+    assert settings["wheels"] == ["numpy-2.5.5-cp314-cp314-x.whl",
+                                  "npbackprop-0.1.0-py3-none-any.whl"]  # fmt: skip
     (runtime / "pyodide.asm.wasm").write_bytes(b"\0asm changed")  # not what the manifest says
     with pytest.raises(RuntimeError, match=r"pyodide\.asm\.wasm differs"):
-        book_build.copy_runtime(site, runtime)
-    line = book_build.copy_runtime(site, tmp_path / "never-built")
+        book_build.copy_runtime(site, runtime, source)
+    line = book_build.copy_runtime(site, tmp_path / "never-built", source)
     assert line == "in-page runtime: not built (`make wasm` builds it); the book is static"
     assert not (site / "_runtime").exists()
+    config = (site / "_static" / "npb-runtime.js").read_text(encoding="utf-8")
+    assert config.rstrip().endswith("window.NPB_RUNTIME = null;")
+
+
+def test_a_runtime_built_from_older_sources_fails_the_build(tmp_path):
+    """The page must run the package the book was built with: a changed, added or removed
+    module of src/npbackprop after `make wasm` fails the build and says what to run."""
+    import shutil
+
+    source = tmp_path / "src"
+    shutil.copytree(ROOT / "src" / "npbackprop", source, ignore=shutil.ignore_patterns("*.pyc"))
+    fake_runtime(tmp_path / "runtime", source)
+    site = tmp_path / "site"
+    book_build.copy_runtime(site, tmp_path / "runtime", source)  # the same sources: fine
+    for change, name in (
+        (lambda: (source / "losses.py").write_text("# changed\n"), "npbackprop/losses.py"),
+        (lambda: (source / "extra.py").write_text("x = 1\n"), "npbackprop/extra.py"),
+        (lambda: (source / "_page.py").unlink(), "npbackprop/_page.py"),
+    ):
+        change()
+        with pytest.raises(RuntimeError, match=rf"other sources .*{name}.*run `make wasm`"):
+            book_build.copy_runtime(site, tmp_path / "runtime", source)
