@@ -15,6 +15,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("built site, as loaded in Chromium from file://")
         terminalreporter.write(REPORT.read_text())
         terminalreporter.write_line(f"screenshots: {REPORT.parent / 'screenshots'}")
+    timings = REPORT.parent / "runtime.json"
+    if timings.exists() and timings.stat().st_mtime >= STARTED:
+        terminalreporter.section("the in-page Python, served from 127.0.0.1 (test_site_runtime)")
+        terminalreporter.write_line(timings.read_text())
 
 
 @pytest.fixture(scope="session")

@@ -377,6 +377,18 @@ def test_the_download_menu_saves_the_chapter_as_a_notebook(browser):
     context.close()
 
 
+def test_the_run_controls_appear_exactly_when_the_runtime_was_built(browser):
+    """With the in-page runtime (make wasm), the diagnoser's box and the run buttons are there;
+    without it, the static book says in the box's place how to check a function instead."""
+    built = (SITE / "_runtime" / "manifest.json").exists()
+    context, page, _ = open_page(browser, (SITE / "answer" / "check-your-own.html").as_uri())
+    assert page.evaluate("window.NPB_RUNTIME !== null") == built
+    assert page.locator("#diagnose-box").is_visible() == built
+    assert page.locator("#diagnose-static").is_visible() == (not built)
+    assert (page.locator("button.run-cell").count() > 0) == built
+    context.close()
+
+
 # --- Screenshots for reviewers. ---
 
 

@@ -101,7 +101,7 @@
     const box = cell.querySelector(".run-output");
     box.hidden = false;
     box.classList.toggle("run-failed", !ok);
-    box.querySelector("pre").textContent = text || "(no output)";
+    box.querySelector("pre").textContent = text; // empty: the CSS says "no output"
   }
 
   // Run the cells before `target` that have not run (whole when they run in the page, their
@@ -155,7 +155,7 @@
         note.textContent =
           `Runs in the chapter's notebook, not in the page: it needs ${needs.join(" and ")}, ` +
           "which the page's Python does not have.";
-        input.after(note);
+        (input.closest("details") || input).after(note);
         continue;
       }
       const pre = input.querySelector("pre");
@@ -164,6 +164,9 @@
       pre.setAttribute("role", "textbox");
       pre.setAttribute("aria-multiline", "true");
       pre.setAttribute("aria-label", `Code of cell ${n}, editable`);
+      // Keys typed into the code are the reader's: the theme's shortcuts ("/" opens its
+      // search) must not take them.
+      pre.addEventListener("keydown", (event) => event.stopPropagation());
       const bar = document.createElement("div");
       bar.className = "run-bar";
       const button = document.createElement("button");
@@ -175,7 +178,8 @@
       state.className = "run-status";
       state.setAttribute("role", "status");
       bar.append(button, state);
-      input.after(bar);
+      // after the input, or after the toggle that hides it (a hide-input cell): always shown
+      (input.closest("details") || input).after(bar);
       const box = document.createElement("div");
       box.className = "run-output";
       box.hidden = true;
@@ -208,10 +212,7 @@
     const output = document.getElementById("diagnose-output");
     const state = document.getElementById("diagnose-status");
     const input = document.getElementById("diagnose-input");
-    form.addEventListener("submit", (event) => {
-      event.preventDefault(); // Enter in a field: check, do not reload the page
-      button.click();
-    });
+
     // The box starts with the function of the page's example cell (data-example), without the
     // lines of that cell that check it.
     const name = form.dataset.example;
@@ -225,7 +226,10 @@
       input.value = `import numpy as np\n\n\n${body}\n`;
       break;
     }
-    button.addEventListener("click", async () => {
+    // The button submits the form (so Enter in a field checks too); the page never reloads.
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (button.disabled) return;
       button.disabled = true;
       output.classList.remove("run-failed");
       try {
@@ -255,6 +259,9 @@
       }
     });
   }
+
+  // For the browser tests (tests/test_site_runtime.py): the started Pyodide, loading it if needed.
+  window.npbRuntime = () => startRuntime(() => {});
 
   function start() {
     if (!config) return; // a static book: no runtime was built

@@ -4,7 +4,7 @@
 #
 #   make wasm            (or: sudo tools/wasm/build.sh; it needs root for debootstrap and chroot)
 #
-# The route (see /work/shared/wasm-route.md, measured 2026-12-07): a Debian sid chroot gives
+# The route (measured 2026-12-07; tools/wasm/README.md has the stages): a Debian sid chroot gives
 # Emscripten 6.0.5 and CPython 3.14's headers; the headers' pyconfig.h is rewritten for wasm32;
 # NumPy is built from its sdist with its own Emscripten cross file and Pyodide's ABI flags, then
 # retagged as a pyemscripten wheel. Everything lives under .wasm/ (git-ignored). Each stage
