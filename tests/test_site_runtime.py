@@ -391,6 +391,28 @@ def test_the_comparison_of_outputs_can_fail():
     assert not same_but_rounding("global 0.9999999999999987", "global 0.9999999997")
 
 
+def test_two_presses_at_once_run_one_after_the_other(reader):
+    """A second button pressed while the first still runs waits for it: both cells print the
+    book's output (they share one namespace, and the later one needs the earlier's names)."""
+    page = reader("answer/check-your-own.html").page
+    buttons = page.locator("div.cell.npb-runs button.run-cell:visible")
+    later, earlier = buttons.nth(3), buttons.nth(1)
+    page.evaluate("([a, b]) => { a.click(); b.click(); }",
+                  [later.element_handle(), earlier.element_handle()])  # fmt: skip
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('div.cell.npb-runs button.run-cell')]"
+        ".every(b => !b.disabled)"
+        " && document.querySelectorAll('.run-output:not([hidden])').length >= 2",
+        timeout=60_000,
+    )
+    for button in (earlier, later):
+        cell = button.locator("xpath=ancestor::div[contains(@class, 'npb-cell-')][1]")
+        index = int(re.search(r"npb-cell-(\d+)", cell.get_attribute("class")).group(1))
+        (c,) = [c for c in page.evaluate(OUTPUTS, index) if c["cell"] == index]
+        assert c["ran"], index
+        assert same_but_rounding(c["book"], c["page"]), c
+
+
 def test_an_edited_cell_runs_as_edited_and_errors_say_so(reader):
     page = reader("answer/question.html").page
     cell = page.locator("div.cell.npb-runs:has(button.run-cell)").first

@@ -85,6 +85,14 @@
     return notebook;
   }
 
+  // One run at a time: a second press waits for the first (the cells share one namespace).
+  let queue = Promise.resolve();
+  function oneAtATime(task) {
+    const run = queue.then(task, task);
+    queue = run.catch(() => {});
+    return run;
+  }
+
   const repaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
   function domCell(index) {
@@ -116,8 +124,10 @@
       if (ran.has(cell.index)) continue;
       const shown = cell.runs ? domCell(cell.index) : null;
       const source = cell.runs ? (shown && codeOf(shown)) ?? cell.source : cell.part;
-      ran.add(cell.index);
-      if (source === null) continue;
+      if (source === null) {
+        ran.add(cell.index);
+        continue;
+      }
       status(`Running the cells above it first (cell ${cell.index + 1})…`);
       await repaint();
       const result = kernel.run(source);
@@ -125,9 +135,11 @@
       result.destroy();
       if (shown && shown.querySelector(".run-output")) show(shown, output, ok);
       if (!ok) {
+        // not marked as run: the next press tries it again
         const where = shown ? "the cell above that shows the error" : `a hidden cell`;
         throw new Error(`An earlier cell failed (${where}):\n${output}`);
       }
+      ran.add(cell.index);
     }
     status("Running…");
     await repaint();
@@ -189,7 +201,9 @@
       button.addEventListener("click", async () => {
         button.disabled = true;
         try {
-          const [output, ok] = await runCell(cell, (s) => (state.textContent = s));
+          const [output, ok] = await oneAtATime(() =>
+            runCell(cell, (s) => (state.textContent = s)),
+          );
           show(cell, output, ok);
           state.textContent = ok ? "Ran in the page." : "The cell raised an error.";
         } catch (error) {
