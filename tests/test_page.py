@@ -45,8 +45,34 @@ def test_the_box_prints_what_the_command_prints(tmp_path, name, function, option
     expected, returncode = command(source, function, tmp_path, *options)
     assert returncode == status
     result = diagnose_text(source, "", " ".join(options))
-    assert result.output == expected
     assert result.ok == (status == 0)
+    assert result.status == status
+    if status == 2:  # the command's message, said for the page: no usage lines, "your code"
+        message = expected.rsplit("error: ", 1)[1].replace(" (see --help)", "")
+        assert result.output == f"Could not check: {message}"
+        assert "usage:" in expected
+    else:
+        assert result.output == expected
+
+
+def test_what_stops_the_check_says_so_for_the_page():
+    """An empty box, a syntax error, a missing function, bad options, --help: status 2, said
+    without the command's terminal help, naming "your code" rather than a file."""
+    code = "import numpy as np\ndef backward_propagation(parameters, cache, X, Y):\n    return {}\n"
+    cases = [
+        ("", "", "", "The box is empty: paste your backward function"),
+        ("def f(:\n", "", "", "Python cannot read your code (line 1): invalid syntax."),
+        (code, "nope", "", "Could not check: your code has no function 'nope'; its "),
+        (code, "", "layers 5", "Could not check: unrecognized arguments: layers 5"),
+        ("x = 1/0\n" + code, "", "", "Could not check: your code raised ZeroDivisionError"),
+        (code, "", "--help", "usage: python -m npbackprop.diagnose"),
+    ]
+    for source, function, options, start in cases:
+        result = diagnose_text(source, function, options)
+        assert (result.ok, result.status) == (False, 2), (source, options)
+        assert result.output.startswith(start), result.output
+        if options != "--help":  # (the help is the command's own, examples and all)
+            assert "my_backprop.py" not in result.output.replace('"my_backprop.py", line', "")
 
 
 def test_the_function_is_found_by_name_or_asked_for():
@@ -55,7 +81,7 @@ def test_the_function_is_found_by_name_or_asked_for():
     assert not result.ok
     assert "Which function should be checked?" in result.output
     assert "a_backward, b_backward" in result.output
-    assert diagnose_text("x = (").output.endswith("defines these functions: none.")
+    assert diagnose_text("x = 1").output.endswith("defines these functions: none.")
     named = diagnose_text(two, "b_backward")
     assert named.output.startswith("my_backprop.py:b_backward (two-layer)")
 
@@ -93,11 +119,11 @@ def test_cells_share_a_namespace_and_show_the_last_value_like_a_notebook():
 
 def test_a_failing_cell_shows_its_own_lines_not_the_kernels():
     cells = Cells()
-    result = cells.run("def f():\n    return 1 / 0\n\nf()")
+    result = cells.run("def f():\n    return 1 / 0\n\nf()", "cell 7")
     assert not result.ok
     lines = result.output.splitlines()
     assert lines[0] == "Traceback (most recent call last):"
-    assert 'File "<cell 1>", line 4, in <module>' in result.output
+    assert 'File "<cell 7>", line 4, in <module>' in result.output
     assert "_page.py" not in result.output
     assert lines[-1] == "ZeroDivisionError: division by zero"
     syntax = cells.run("x = (")

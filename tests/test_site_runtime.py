@@ -159,6 +159,12 @@ def command_output(source: str, tmp_path: Path, *options: str) -> tuple[str, int
 # --- Nothing loads until the reader asks. ---
 
 
+def test_the_runtime_is_tens_of_megabytes_as_the_front_page_says():
+    total = json.loads(RUNTIME.read_text(encoding="utf-8"))["total_size"]
+    assert 10e6 <= total < 100e6, total
+    assert "tens of megabytes" in (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+
+
 def test_the_page_loads_none_of_the_runtime_until_a_button_is_pressed(reader):
     r = reader("answer/check-your-own.html")
     r.page.wait_for_timeout(500)
@@ -413,25 +419,53 @@ def test_two_presses_at_once_run_one_after_the_other(reader):
         assert same_but_rounding(c["book"], c["page"]), c
 
 
+def run_and_wait(page, cell):
+    cell.locator("button.run-cell").click()
+    cell.locator(".run-output:not([hidden])").wait_for(timeout=60_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button.run-cell')].every(b => !b.disabled)"
+    )
+    return cell.locator(".run-output pre").inner_text()
+
+
 def test_an_edited_cell_runs_as_edited_and_errors_say_so(reader):
+    """Typing code as in an editor ("/" is the reader's, not the theme's search key; Enter
+    keeps the indentation; the code stays in the tab order); an error names the cell as the
+    page numbers it, and a later cell that needs it says which cell failed."""
     page = reader("answer/question.html").page
-    cell = page.locator("div.cell.npb-runs:has(button.run-cell)").first
+    cells = page.locator("div.cell.npb-runs:has(button.run-cell)")
+    cell, after = cells.nth(0), cells.nth(1)
+    number = cell.get_attribute("data-npb-number")
     code = cell.locator(".cell_input pre")
     assert code.get_attribute("contenteditable") == "plaintext-only"
     code.click()
     page.keyboard.press("Control+A")
-    page.keyboard.type("m = 6 * 7\nprint('m is', m)\n")
-    cell.locator("button.run-cell").click()
-    cell.locator(".run-output:not([hidden])").wait_for(timeout=60_000)
-    page.wait_for_function("!document.querySelector('button.run-cell').disabled")
-    assert cell.locator(".run-output pre").inner_text() == "m is 42"
+    page.keyboard.type("m = 6 * 7\nfor i in range(2):\n")  # Enter after a colon indents
+    page.keyboard.type("print('m is', m // (i + 1))")
+    assert "\n    print(" in code.inner_text()
+    page.wait_for_timeout(500)  # the theme's tab stops, updated 300 ms after a change
+    assert code.evaluate("e => e.tabIndex") == 0, "the editable code left the tab order"
+    assert run_and_wait(page, cell) == "m is 42\nm is 21"
     code.click()
     page.keyboard.press("Control+A")
-    page.keyboard.type("1 / (m - 42)")
-    cell.locator("button.run-cell").click()
-    page.wait_for_function("document.querySelector('.run-output').classList.contains('run-failed')")
+    page.keyboard.type("m = 1 / (m - 42)")
+    said = run_and_wait(page, cell)
+    assert said.endswith("ZeroDivisionError: division by zero")
+    assert f'File "<cell {number}>", line 1' in said
+    assert "run-failed" in cell.locator(".run-output").get_attribute("class")
+    later = run_and_wait(page, after)  # the failed cell runs again first, and fails again
+    assert later.startswith(f"An earlier cell failed (cell {number}, which shows the error)")
+
+
+def test_the_box_says_when_it_could_not_check(reader):
+    page = reader("answer/check-your-own.html").page
+    page.fill("#diagnose-input", "import numpy as np\ndef backward_propagation(p, c, X, Y:\n")
+    press_and_wait(page, "#diagnose-run", REPORT_SHOWN)
+    assert page.locator("#diagnose-status").inner_text() == "Could not check: see below."
     assert (
-        cell.locator(".run-output pre").inner_text().endswith("ZeroDivisionError: division by zero")
+        page.locator("#diagnose-output")
+        .inner_text()
+        .startswith("Python cannot read your code (line 2)")
     )
 
 
@@ -455,8 +489,10 @@ def test_from_a_file_the_buttons_say_how_to_serve_the_book(browser):
     page.click("#diagnose-run")
     page.wait_for_function(REPORT_SHOWN, timeout=10_000)
     said = page.locator("#diagnose-output").inner_text()
+    assert "python3 -m http.server 8000" in said
     assert "python -m http.server -d _build/html 8000" in said
     assert "http://127.0.0.1:8000/answer/check-your-own.html" in said
+    assert page.locator("#diagnose-status").inner_text() == "Did not run."
     page.locator("button.run-cell").first.click()
     page.wait_for_selector(".run-output:not([hidden])")
     assert "python -m http.server" in page.locator(".run-output pre").first.inner_text()

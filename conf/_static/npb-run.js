@@ -28,13 +28,16 @@
   let kernel = null; // npbackprop._page.Cells(), one per page
   const ran = new Set(); // the cell indices that have run in the kernel
 
+  // This page's address relative to the site's root (answer/check-your-own.html).
+  const pagePath = () => decodeURI(location.pathname).slice(decodeURI(root.pathname).length);
+
   function serverAdvice() {
-    const page = location.pathname.split("/_build/html/")[1] || "index.html";
     return (
-      "The page's Python cannot start from a file:// address: the browser does not let a " +
-      "page opened from a file load WebAssembly. Serve the book instead: in the book's " +
-      "folder run\n\n    python -m http.server -d _build/html 8000\n\n(or make serve) and " +
-      `open http://127.0.0.1:8000/${page}`
+      "The page's Python cannot start from a file:// address: a browser does not let a page " +
+      "opened from a file load WebAssembly. Serve the book instead. In the folder that holds " +
+      "the book's index.html, run\n\n    python3 -m http.server 8000\n\nand open " +
+      `http://127.0.0.1:8000/${pagePath()}\n\n(In a copy of the book's repository, after ` +
+      "make html: python -m http.server -d _build/html 8000, or make serve.)"
     );
   }
 
@@ -93,6 +96,37 @@
     return run;
   }
 
+  // Typing code: Enter keeps the line's indentation (and adds four spaces after a colon).
+  // Tab is left to move between the page's controls, so that the keyboard never gets stuck.
+  function codeKeys(event) {
+    const field = event.currentTarget;
+    if (event.key === "Enter" && !event.shiftKey && !event.ctrlKey && !event.isComposing) {
+      let before;
+      if (field.tagName === "TEXTAREA") {
+        before = field.value.slice(0, field.selectionStart);
+      } else {
+        const range = getSelection().getRangeAt(0).cloneRange();
+        range.setStart(field, 0);
+        before = range.toString();
+      }
+      const line = before.slice(before.lastIndexOf("\n") + 1);
+      let indent = /^[ ]*/.exec(line)[0];
+      if (/:\s*$/.test(line)) indent += "    ";
+      event.preventDefault();
+      document.execCommand("insertText", false, "\n" + indent);
+    }
+  }
+
+  // The theme takes every <pre> that does not scroll out of the tab order (tabIndex -1, again
+  // whenever the page changes); an editable cell and the report must stay reachable.
+  const keepFocusable = new MutationObserver((records) => {
+    for (const r of records) if (r.target.tabIndex < 0) r.target.tabIndex = 0;
+  });
+  function focusable(element) {
+    element.tabIndex = 0;
+    keepFocusable.observe(element, { attributes: true, attributeFilter: ["tabindex"] });
+  }
+
   const repaint = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
 
   function domCell(index) {
@@ -128,15 +162,17 @@
         ran.add(cell.index);
         continue;
       }
-      status(`Running the cells above it first (cell ${cell.index + 1})…`);
+      const number = shown && shown.dataset.npbNumber;
+      const name = number ? `cell ${number}` : "a setup cell";
+      status(`Running the cells above it first (${name})…`);
       await repaint();
-      const result = kernel.run(source);
+      const result = kernel.run(source, name);
       const [output, ok] = [result.output, result.ok];
       result.destroy();
       if (shown && shown.querySelector(".run-output")) show(shown, output, ok);
       if (!ok) {
         // not marked as run: the next press tries it again
-        const where = shown ? "the cell above that shows the error" : `a hidden cell`;
+        const where = number ? `cell ${number}, which shows the error` : "a setup cell";
         throw new Error(`An earlier cell failed (${where}):\n${output}`);
       }
       ran.add(cell.index);
@@ -144,9 +180,10 @@
     status("Running…");
     await repaint();
     const t0 = performance.now();
-    const result = kernel.run(codeOf(target));
+    const result = kernel.run(codeOf(target), `cell ${target.dataset.npbNumber}`);
     timings.push({ what: "cell", ms: performance.now() - t0 });
-    ran.add(index);
+    if (result.ok) ran.add(index);
+    else ran.delete(index); // a failed cell runs again before the next one
     const out = [result.output, result.ok];
     result.destroy();
     return out;
@@ -158,6 +195,7 @@
       const input = cell.querySelector(".cell_input");
       if (!input) continue; // the page shows only the cell's output
       n += 1;
+      cell.dataset.npbNumber = String(n);
       if (!cell.classList.contains("npb-runs")) {
         const needs = [...cell.classList]
           .filter((c) => c.startsWith("npb-needs-"))
@@ -172,13 +210,17 @@
       }
       const pre = input.querySelector("pre");
       pre.setAttribute("contenteditable", "plaintext-only");
+      focusable(pre);
       pre.setAttribute("spellcheck", "false");
       pre.setAttribute("role", "textbox");
       pre.setAttribute("aria-multiline", "true");
       pre.setAttribute("aria-label", `Code of cell ${n}, editable`);
       // Keys typed into the code are the reader's: the theme's shortcuts ("/" opens its
       // search) must not take them.
-      pre.addEventListener("keydown", (event) => event.stopPropagation());
+      pre.addEventListener("keydown", (event) => {
+        event.stopPropagation();
+        codeKeys(event);
+      });
       const bar = document.createElement("div");
       bar.className = "run-bar";
       const button = document.createElement("button");
@@ -189,6 +231,7 @@
       const state = document.createElement("span");
       state.className = "run-status";
       state.setAttribute("role", "status");
+      state.textContent = "You can edit the code above (Enter keeps the indentation).";
       bar.append(button, state);
       // after the input, or after the toggle that hides it (a hide-input cell): always shown
       (input.closest("details") || input).after(bar);
@@ -196,7 +239,13 @@
       box.className = "run-output";
       box.hidden = true;
       box.setAttribute("aria-label", `Output of cell ${n} in the page`);
-      box.append(document.createElement("pre"));
+      const label = document.createElement("p");
+      label.className = "run-label";
+      const why = document.createElement("a");
+      why.href = new URL("index.html#run-the-code-in-the-page", root).href;
+      why.textContent = "why a last digit may differ";
+      label.append("Your run, in this page (", why, "):");
+      box.append(label, document.createElement("pre"));
       cell.append(box);
       button.addEventListener("click", async () => {
         button.disabled = true;
@@ -226,6 +275,11 @@
     const output = document.getElementById("diagnose-output");
     const state = document.getElementById("diagnose-status");
     const input = document.getElementById("diagnose-input");
+    input.addEventListener("keydown", codeKeys);
+    focusable(output);
+    if (location.protocol === "file:") {
+      state.textContent = "Opened as a file: press the button to see how to serve the book.";
+    }
 
     // The box starts with the function of the page's example cell (data-example), without the
     // lines of that cell that check it.
@@ -261,7 +315,11 @@
         timings.push({ what: "diagnose", ms: performance.now() - t0 });
         output.textContent = result.output;
         output.classList.toggle("run-failed", !result.ok);
-        state.textContent = result.ok ? "Every gradient is right." : "Not all right: see below.";
+        state.textContent = [
+          "Every gradient is right.",
+          "Not all right: see below.",
+          "Could not check: see below.",
+        ][result.status];
         result.destroy();
       } catch (error) {
         output.textContent = error.message;

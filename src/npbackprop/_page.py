@@ -68,6 +68,9 @@ class Result:
 
     output: str
     ok: bool
+    #: For the diagnoser's box, the command's exit status: 0 every gradient right, 1 not, 2 the
+    #: check could not run (empty box, a syntax error, a usage error). None for a cell.
+    status: int | None = None
 
 
 def _missing_module_hint(error: BaseException) -> str:
@@ -99,11 +102,14 @@ class Cells:
         self.namespace: dict = {"__name__": "__main__"}
         self.count = 0
 
-    def run(self, source: str) -> Result:
-        """Run one cell's code; return what it printed, then its last expression's value."""
+    def run(self, source: str, name: str = "") -> Result:
+        """Run one cell's code; return what it printed, then its last expression's value.
+        ``name`` is what a traceback calls the cell (``"cell 5"``, as the page numbers it); by
+        default the cells are counted as they run."""
         if not isinstance(source, str):
             raise TypeError(f"a cell's code is a str, got {type(source).__name__}")
         self.count += 1
+        name = name or f"cell {self.count}"
         lines = source.splitlines()
         if lines and lines[0].startswith("%%needs"):
             missing = [
@@ -130,7 +136,7 @@ class Cells:
                 )
             else:
                 kept.append(line)
-        return self._execute("\n".join(kept), f"<cell {self.count}>")
+        return self._execute("\n".join(kept), f"<{name}>")
 
     def _execute(self, code: str, name: str) -> Result:
         out = io.StringIO()
@@ -206,6 +212,23 @@ def diagnose_text(source: str, function: str = "", options: str = "") -> Result:
         if not isinstance(value, str):
             raise TypeError(f"{what} is a str, got {type(value).__name__}")
     function = function.strip()
+    if not source.strip():
+        return Result(
+            "The box is empty: paste your backward function into it, with import numpy as np "
+            "and the functions it calls.",
+            False,
+            2,
+        )
+    try:
+        compile(source, FILE, "exec")
+    except SyntaxError as error:
+        where = f" (line {error.lineno})" if error.lineno else ""
+        return Result(
+            f"Python cannot read your code{where}: {error.msg}.\n"
+            + "".join(traceback.format_exception_only(error)).rstrip("\n"),
+            False,
+            2,
+        )
     if not function:
         found = _functions(source)
         course = [f for f in COURSE_FUNCTIONS if f in found]
@@ -220,11 +243,12 @@ def diagnose_text(source: str, function: str = "", options: str = "") -> Result:
                 'Which function should be checked? Type its name in the box "Function". '
                 f"The code defines these functions: {listed}.",
                 False,
+                2,
             )
     try:
         argv = [f"{FILE}:{function}", *shlex.split(options)]
     except ValueError as error:
-        return Result(f"The options could not be read: {error}", False)
+        return Result(f"The options could not be read: {error}", False, 2)
     out = io.StringIO()
     path = list(sys.path)  # the command puts the file's folder first; put it back
     with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
@@ -238,4 +262,18 @@ def diagnose_text(source: str, function: str = "", options: str = "") -> Result:
                 status = stop.code
             finally:
                 sys.path[:] = path
-    return Result(out.getvalue().rstrip("\n"), status == 0)
+    text = out.getvalue().rstrip("\n")
+    if {"-h", "--help"} & set(argv):  # the command's help: nothing was checked
+        return Result(text, False, 2)
+    if status == 2:  # a usage error: the command's message, without its terminal help
+        text = _in_the_page(text)
+    return Result(text, status == 0, status)
+
+
+def _in_the_page(usage_error: str) -> str:
+    """argparse's usage error, said for the page: no usage lines, "your code" for the file."""
+    marker = "python -m npbackprop.diagnose: error: "
+    message = usage_error.rsplit(marker, 1)[-1].strip()
+    message = message.replace(f"{FILE} ", "your code ").replace(FILE, "your code")
+    message = message.replace(" (see --help)", "")
+    return f"Could not check: {message}"
