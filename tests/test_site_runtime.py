@@ -628,6 +628,9 @@ def test_the_box_and_a_run_output_fit_the_page_and_pass_axe(reader, width):
         }"""
     )
     assert fits["page"] <= 0, f"the page scrolls sideways by {fits['page']} px at {width}"
+    report = page.locator("#diagnose-output")
+    if report.evaluate("e => e.scrollWidth > e.clientWidth"):  # it scrolls: it shows the cue
+        assert "radial-gradient" in report.evaluate("e => getComputedStyle(e).backgroundImage")
     assert not fits["out"], f"controls stick out of the column at {width} px: {fits['out']}"
     shots = OUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
