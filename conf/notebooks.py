@@ -488,15 +488,7 @@ def import_problems(modules: set[str]) -> list[str]:
 def _cell_modules(cell_source: str) -> set[str]:
     """The top-level modules a cell imports, with Matplotlib for a cell that imports the book's
     figure helpers (``figure_style``, ``check_figure``), which need it."""
-    modules = read_cell(cell_source)[1]
-    for n in ast.walk(parse_cell(cell_source)):
-        if (
-            isinstance(n, ast.ImportFrom)
-            and (n.module or "").split(".")[0] == "npbackprop"
-            and {a.name for a in n.names} & FIGURE_HELPERS
-        ):
-            modules.add("matplotlib")
-    return modules
+    return set().union(*(_statement_modules(s) for s in parse_cell(cell_source).body))
 
 
 def _statement_modules(statement) -> set[str]:

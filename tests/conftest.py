@@ -39,3 +39,15 @@ def plt():
 
     yield pyplot
     pyplot.close("all")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per module of the browser suites (the set-up
+    and its skips are test_site_browser.py's)."""
+    from test_site_browser import CHROMIUM, CHROMIUM_ARGS, sync_api
+
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -75,14 +75,6 @@ def built_pages() -> list[str]:
 PAGES = built_pages() if SITE.exists() else []
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 class Visit:
     """What one page load showed."""
 

@@ -15,22 +15,18 @@ import functools
 import http.server
 import json
 import re
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from test_page import command
 from test_site_browser import (  # the set-up, not the tests
     AXE_JS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     OUT,
     SITE,
     pytestmark,
-    sync_api,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,14 +68,6 @@ def write_timings():
     if TIMINGS:
         OUT.mkdir(parents=True, exist_ok=True)
         (OUT / "runtime.json").write_text(json.dumps(TIMINGS, indent=1))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Reader:
@@ -144,16 +132,8 @@ REPORT_SHOWN = (
 
 def command_output(source: str, tmp_path: Path, *options: str) -> tuple[str, int]:
     """What ``python -m npbackprop.diagnose my_backprop.py:FUNCTION`` prints for ``source``."""
-    (tmp_path / "my_backprop.py").write_text(source, encoding="utf-8")
     function = re.search(r"^def ([A-Za-z]\w*)\(", source, re.M).group(1)  # the public one
-    done = subprocess.run(
-        [sys.executable, "-m", "npbackprop.diagnose", f"my_backprop.py:{function}", *options],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    return done.stdout.rstrip("\n"), done.returncode
+    return command(source, function, tmp_path, *options)
 
 
 # --- Nothing loads until the reader asks. ---
